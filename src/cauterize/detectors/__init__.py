@@ -1,0 +1,1 @@
+"""Detectors: one module each; see ``base.py`` for the interface."""

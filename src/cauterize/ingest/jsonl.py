@@ -1,0 +1,34 @@
+"""cauterize's own JSON Lines: one canonical event per line (schema: docs/event-schema.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+from cauterize.events import EVENT_KINDS, SCHEMA_VERSION, Event, decode_event
+from cauterize.ingest.base import Adapter, RecordError, Reject
+
+
+class CanonicalJsonl(Adapter):
+    name = "jsonl"
+    description = "cauterize canonical events, one JSON object per line"
+    sniff_priority = 100
+
+    @classmethod
+    def sniff(cls, obj: Any) -> bool:
+        return isinstance(obj, dict) and obj.get("kind") in EVENT_KINDS and "event_id" in obj
+
+    def parse(self, data: bytes) -> Iterable[Event | Reject]:
+        try:
+            event = decode_event(data)
+        except msgspec.ValidationError as exc:
+            raise RecordError(f"invalid event: {exc}") from None
+        except msgspec.DecodeError as exc:
+            raise RecordError(f"malformed JSON: {exc}") from None
+        if event.v > SCHEMA_VERSION:
+            raise RecordError(
+                f"event schema version {event.v} is newer than this cauterize ({SCHEMA_VERSION})"
+            )
+        return (event,)

@@ -1,0 +1,46 @@
+"""Finds adapters: every module in ``cauterize.ingest`` plus the ``cauterize.adapters`` entry points."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+from importlib.metadata import entry_points
+
+import msgspec
+
+from cauterize.ingest.base import Adapter, RecordError
+
+_NOT_ADAPTERS = {"base", "registry", "sources"}
+
+
+@cache
+def adapters() -> dict[str, type[Adapter]]:
+    import cauterize.ingest as pkg
+
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name not in _NOT_ADAPTERS and not info.name.startswith("_"):
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for ep in entry_points(group="cauterize.adapters"):
+        ep.load()
+    return dict(sorted(Adapter.registry.items()))
+
+
+def get_adapter(name: str) -> Adapter:
+    try:
+        return adapters()[name]()
+    except KeyError:
+        known = ", ".join(adapters())
+        raise ValueError(f"unknown format {name!r}; known formats: {known}") from None
+
+
+def sniff(data: bytes) -> Adapter:
+    """Pick the adapter for an input from its first record."""
+    try:
+        obj = msgspec.json.decode(data)
+    except msgspec.DecodeError as exc:
+        raise RecordError(f"cannot detect the format: first record is not JSON ({exc})") from None
+    for cls in sorted(adapters().values(), key=lambda c: -c.sniff_priority):
+        if cls.sniff(obj):
+            return cls()
+    raise RecordError("cannot detect the format of the first record; pass --format")

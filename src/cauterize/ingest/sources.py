@@ -1,0 +1,125 @@
+"""Where records come from: files (plain or gzip), stdin, or bytes handed over by a server.
+
+A source only frames bytes into records (JSON Lines, or one whole JSON document for inputs
+such as a saved API response); it never parses them. A line over ``max_record_bytes`` is
+not held in memory: it is skipped to its end and handed on as a record carrying an error,
+so the pipeline can dead-letter it with its position and the run goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from cauterize.ingest.base import RawRecord
+
+DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024
+_KEEP_OF_OVERSIZED = 256  # bytes of an oversized record kept for the dead-letter row
+_CHUNK = 1 << 16
+
+
+class Source(Protocol):
+    name: str
+
+    def records(self) -> Iterator[RawRecord]: ...
+
+
+def _frame_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawRecord]:
+    position = 0
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        position += 1
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            head = line[:_KEEP_OF_OVERSIZED]
+            size = len(line)
+            while True:  # drain the rest of the oversized line without keeping it
+                rest = stream.readline(_CHUNK)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield RawRecord(
+                name,
+                position,
+                head,
+                error=f"record of {size} bytes exceeds the limit of {max_bytes} bytes",
+            )
+            continue
+        line = line.strip()
+        if line:
+            yield RawRecord(name, position, line)
+
+
+def _looks_like_document(head: bytes) -> bool:
+    """A pretty-printed JSON document or a JSON array, rather than JSON Lines."""
+    stripped = head.lstrip()
+    if stripped.startswith(b"["):
+        return True
+    if not stripped.startswith(b"{"):
+        return False
+    first_line = stripped.split(b"\n", 1)[0].rstrip()
+    # A JSON Lines record closes on its own line; "{" alone (or an unbalanced first line)
+    # is the start of an indented document.
+    return first_line.count(b"{") != first_line.count(b"}")
+
+
+def frame(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[RawRecord]:
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    head = buffered.peek(_CHUNK)[:_CHUNK]
+    if _looks_like_document(head):
+        data = buffered.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            yield RawRecord(name, 1, data[:_KEEP_OF_OVERSIZED], error=f"document exceeds the limit of {max_bytes} bytes")
+        else:
+            yield RawRecord(name, 1, data.strip())
+        return
+    yield from _frame_lines(buffered, name, max_bytes)
+
+
+class FileSource:
+    """A file on disk; gzip is recognised by its magic bytes, not its name."""
+
+    def __init__(self, path: str | Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+        self.path = Path(path)
+        self.name = str(path)
+        self.max_record_bytes = max_record_bytes
+
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def records(self) -> Iterator[RawRecord]:
+        with open(self.path, "rb") as raw:
+            if raw.read(2) == b"\x1f\x8b":
+                raw.seek(0)
+                with gzip.open(raw, "rb") as gz:
+                    yield from frame(gz, self.name, self.max_record_bytes)  # type: ignore[arg-type]
+            else:
+                raw.seek(0)
+                yield from frame(raw, self.name, self.max_record_bytes)
+
+
+class StdinSource:
+    name = "<stdin>"
+
+    def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+        self.max_record_bytes = max_record_bytes
+
+    def records(self) -> Iterator[RawRecord]:
+        yield from frame(sys.stdin.buffer, self.name, self.max_record_bytes)
+
+
+class BytesSource:
+    """Records from bytes already in memory, e.g. the body of an HTTP ingest request."""
+
+    def __init__(self, data: bytes, name: str, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+        self.data = data
+        self.name = name
+        self.max_record_bytes = max_record_bytes
+
+    def records(self) -> Iterator[RawRecord]:
+        yield from frame(io.BytesIO(self.data), self.name, self.max_record_bytes)

@@ -1,0 +1,1 @@
+"""Policies turn signals into decisions; see ``base.py``."""

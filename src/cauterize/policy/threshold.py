@@ -1,0 +1,91 @@
+"""Threshold rules: "signals labelled like X scoring at least T lead to action A".
+
+Rules are matched in order by a label glob. Automatic suspension is off by default: a rule
+that would suspend records ``flag_for_review`` with ``proposed_action = "suspend"`` until
+``auto_actions`` is turned on, because a wrong suspension of a journalist costs more than a
+minute's delay. Escalation (a credible threat to life) is never held back: it goes to people.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cauterize.detectors.base import Signal
+from cauterize.events import Event
+from cauterize.policy.base import ACTION_SEVERITY, Decision, Policy, signal_evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    labels: str
+    threshold: float
+    action: str
+
+    @classmethod
+    def from_config(cls, raw: Mapping[str, Any]) -> Rule:
+        action = raw.get("action", "flag_for_review")
+        if action not in ACTION_SEVERITY or action == "no_action":
+            raise ValueError(f"rule {raw.get('name')!r}: unknown action {action!r}")
+        threshold = float(raw["threshold"])
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"rule {raw.get('name')!r}: threshold {threshold} outside [0, 1]")
+        return cls(
+            name=str(raw.get("name") or f"{raw['labels']}>={threshold}:{action}"),
+            labels=str(raw["labels"]),
+            threshold=threshold,
+            action=action,
+        )
+
+
+DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
+    {"name": "threat-to-life", "labels": "threat.*", "threshold": 0.8, "action": "escalate"},
+    {"name": "threat-review", "labels": "threat.*", "threshold": 0.5, "action": "flag_for_review"},
+    {"name": "strong-signal", "labels": "*", "threshold": 0.95, "action": "suspend"},
+    {"name": "review", "labels": "*", "threshold": 0.5, "action": "flag_for_review"},
+)
+
+
+class ThresholdPolicy(Policy):
+    name = "threshold"
+    version = "1"
+
+    def __init__(self, rules: Sequence[Mapping[str, Any]] = DEFAULT_RULES, auto_actions: bool = False):
+        self.rules = [Rule.from_config(r) for r in rules]
+        self.auto_actions = auto_actions
+
+    def decide(self, event: Event, signals: Sequence[Signal]) -> list[Decision]:
+        # One decision per account per event: the most severe rule any of its signals meets,
+        # with every signal that met a rule kept as evidence.
+        fired: dict[str, list[tuple[Rule, Signal]]] = {}
+        for signal in signals:
+            for rule in self.rules:
+                if signal.score >= rule.threshold and fnmatch.fnmatchcase(signal.label, rule.labels):
+                    fired.setdefault(signal.account_id, []).append((rule, signal))
+                    break  # rules are ordered: the first one a signal meets is its rule
+        decisions = []
+        for account_id, pairs in fired.items():
+            rule, top = max(pairs, key=lambda p: (ACTION_SEVERITY[p[0].action], p[1].score))
+            action = rule.action
+            extra: dict[str, Any] = {}
+            if action == "suspend" and not self.auto_actions:
+                action, extra = "flag_for_review", {"proposed_action": "suspend", "held_back": "auto_actions is off"}
+            decisions.append(
+                Decision(
+                    platform=event.platform,
+                    account_id=account_id,
+                    event_id=event.event_id,
+                    event_time=event.time,
+                    action=action,  # type: ignore[arg-type]
+                    policy=self.name,
+                    policy_version=self.version,
+                    rule=rule.name,
+                    reason=f"{top.label} scored {top.score:.3f} >= {rule.threshold} ({top.detector} v{top.detector_version})",
+                    evidence={"signals": [{**signal_evidence(s), "rule": r.name} for r, s in pairs], **extra},
+                    post_id=top.post_id,
+                )
+            )
+        return decisions
