@@ -1,0 +1,83 @@
+"""``cauterize.toml``: where data lives and how the pipeline is set up.
+
+Looked up in this order: ``--config PATH``, ``$CAUTERIZE_CONFIG``, ``./cauterize.toml``; with none,
+the documented defaults below apply (see docs/configuration.md and the bundled
+``cauterize.example.toml``). The data directory is created on first use.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from cauterize.ingest.sources import DEFAULT_MAX_RECORD_BYTES
+
+DEFAULT_DATA_DIR = ".cauterize"
+
+
+@dataclass
+class Config:
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
+    #: SQLAlchemy URL; defaults to SQLite in the data directory.
+    database_url: str | None = None
+    reorder_window_seconds: float = 300.0
+    batch_size: int = 2000
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
+    detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    policy: dict[str, Any] = field(default_factory=dict)
+    server: dict[str, Any] = field(default_factory=lambda: {"host": "127.0.0.1", "port": 8000})
+    source: Path | None = None
+
+    @property
+    def store_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cauterize.db').resolve()}"
+
+    @property
+    def reorder_window(self) -> timedelta:
+        return timedelta(seconds=self.reorder_window_seconds)
+
+
+_KNOWN = {"data_dir", "database", "ingest", "detectors", "policy", "server"}
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    if path is None:
+        env = os.environ.get("CAUTERIZE_CONFIG")
+        if env:
+            path = env
+        elif Path("cauterize.toml").exists():
+            path = "cauterize.toml"
+    cfg = Config()
+    if os.environ.get("CAUTERIZE_DATA_DIR"):
+        cfg.data_dir = Path(os.environ["CAUTERIZE_DATA_DIR"])
+    if os.environ.get("CAUTERIZE_DATABASE_URL"):
+        cfg.database_url = os.environ["CAUTERIZE_DATABASE_URL"]
+    if path is None:
+        return cfg
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML: {exc}") from None
+    unknown = set(raw) - _KNOWN
+    if unknown:
+        raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; known: {sorted(_KNOWN)}")
+    cfg.source = path
+    if "data_dir" in raw and not os.environ.get("CAUTERIZE_DATA_DIR"):
+        cfg.data_dir = (path.parent / raw["data_dir"]).resolve()
+    if "url" in raw.get("database", {}) and not os.environ.get("CAUTERIZE_DATABASE_URL"):
+        cfg.database_url = raw["database"]["url"]
+    ingest = raw.get("ingest", {})
+    cfg.reorder_window_seconds = float(ingest.get("reorder_window_seconds", cfg.reorder_window_seconds))
+    cfg.batch_size = int(ingest.get("batch_size", cfg.batch_size))
+    cfg.max_record_bytes = int(ingest.get("max_record_bytes", cfg.max_record_bytes))
+    cfg.detectors = raw.get("detectors", {})
+    cfg.policy = raw.get("policy", {})
+    cfg.server = {**cfg.server, **raw.get("server", {})}
+    return cfg

@@ -1,0 +1,349 @@
+"""The streaming pipeline: sources -> adapter -> reorder window -> dedup -> detectors -> policy -> store.
+
+Processing is idempotent by ``(platform, event_id)``: an event the store already holds is
+skipped before any detector sees it, so replaying an input changes nothing. Events may arrive
+out of order by up to ``reorder_window``: they are held in a heap and released in event-time
+order once the newest event seen is more than the window past them. An event older than what
+was already released is still processed (and counted as late); the store's time guards keep it
+from rolling an account's state back.
+
+Bad input never stops a run: every record that cannot be used goes to the dead-letter table
+with its source, position and the reason, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cauterize.detectors.base import Detector, Signal
+from cauterize.events import Event
+from cauterize.ingest.base import Adapter, RawRecord, RecordError, Reject
+from cauterize.ingest.registry import get_adapter, sniff
+from cauterize.ingest.sources import Source
+from cauterize.policy.base import Policy
+from cauterize.store.project import Batch
+from cauterize.store.store import Store
+
+_DEAD_LETTER_RAW_BYTES = 64 * 1024
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def describe_decode_failure(data: bytes) -> str | None:
+    """A precise reason for bytes that are not valid UTF-8, or None if they are."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"invalid UTF-8 at byte {exc.start}: {data[exc.start : exc.start + 4]!r}"
+    return None
+
+
+@dataclass
+class RunSummary:
+    run_id: int | None = None
+    records: int = 0
+    events_parsed: int = 0
+    events_new: int = 0
+    duplicates: int = 0
+    late: int = 0
+    dead_letters: int = 0
+    signals: int = 0
+    decisions: Counter[str] = field(default_factory=Counter)
+    dead_letter_reasons: Counter[str] = field(default_factory=Counter)
+    detector_errors: int = 0
+    per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=_now)
+    finished_at: datetime | None = None
+
+    @property
+    def seconds(self) -> float:
+        end = self.finished_at or _now()
+        return max((end - self.started_at).total_seconds(), 1e-9)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "records": self.records,
+            "events_parsed": self.events_parsed,
+            "events_new": self.events_new,
+            "duplicates": self.duplicates,
+            "late": self.late,
+            "dead_letters": self.dead_letters,
+            "dead_letter_reasons": dict(self.dead_letter_reasons),
+            "signals": self.signals,
+            "decisions": dict(self.decisions),
+            "detector_errors": self.detector_errors,
+            "per_source": self.per_source,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class ReorderBuffer:
+    """Releases events in event-time order once they are ``window`` older than the newest seen."""
+
+    def __init__(self, window: timedelta):
+        self.window = window
+        self._heap: list[tuple[datetime, int, Event]] = []
+        self._pending: set[tuple[str, str]] = set()
+        self._seq = itertools.count()
+        self._newest: datetime | None = None
+        self.released_upto: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def push(self, event: Event) -> tuple[bool, list[Event]]:
+        """Add an event; returns (was it a duplicate of one still pending, events now released)."""
+        key = (event.platform, event.event_id)
+        if key in self._pending:
+            return True, []
+        self._pending.add(key)
+        heapq.heappush(self._heap, (event.time, next(self._seq), event))
+        if self._newest is None or event.time > self._newest:
+            self._newest = event.time
+        return False, self._release(self._newest - self.window)
+
+    def _release(self, upto: datetime) -> list[Event]:
+        out = []
+        heap = self._heap
+        while heap and heap[0][0] <= upto:
+            _, _, event = heapq.heappop(heap)
+            self._pending.discard((event.platform, event.event_id))
+            out.append(event)
+        if out and (self.released_upto is None or out[-1].time > self.released_upto):
+            self.released_upto = out[-1].time
+        return out
+
+    def drain(self) -> list[Event]:
+        out = [heapq.heappop(self._heap)[2] for _ in range(len(self._heap))]
+        self._pending.clear()
+        if out and (self.released_upto is None or out[-1].time > self.released_upto):
+            self.released_upto = out[-1].time
+        return out
+
+
+class _StoreContext:
+    """What detectors may read: account state, through the store."""
+
+    def __init__(self, store: Store):
+        self._store = store
+
+    def account(self, platform: str, account_id: str) -> Any:
+        row = self._store.account(platform, account_id)
+        if row is None:
+            return None
+        from types import SimpleNamespace
+
+        return SimpleNamespace(**row)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        store: Store,
+        detectors: Sequence[Detector],
+        policy: Policy,
+        *,
+        reorder_window: timedelta = timedelta(minutes=5),
+        batch_size: int = 2000,
+    ):
+        self.store = store
+        self.detectors = list(detectors)
+        self.policy = policy
+        self.reorder_window = reorder_window
+        self.batch_size = batch_size
+        self.ctx = _StoreContext(store)
+        # Detectors indexed by the event kinds they take, so the hot path skips the rest.
+        self._by_kind: dict[str, list[Detector]] = {}
+        for d in self.detectors:
+            for kind in d.kinds:
+                self._by_kind.setdefault(kind, []).append(d)
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        sources: Iterable[Source],
+        fmt: str = "auto",
+        progress: Callable[[Source, RawRecord], None] | None = None,
+    ) -> RunSummary:
+        sources = list(sources)
+        summary = RunSummary()
+        summary.run_id = self.store.start_run([s.name for s in sources], summary.started_at)
+        buffer = ReorderBuffer(self.reorder_window)
+        pending: list[Event] = []
+        dead: list[dict[str, Any]] = []
+
+        def release(events: list[Event]) -> None:
+            pending.extend(events)
+            if len(pending) >= self.batch_size:
+                self._flush(pending, summary, dead)
+                pending.clear()
+
+        for source in sources:
+            self._run_source(source, fmt, buffer, release, summary, dead, progress)
+        release(buffer.drain())
+        self._flush(pending, summary, dead)
+        self._write_dead(dead, summary)
+        summary.finished_at = _now()
+        self.store.finish_run(summary.run_id, summary.finished_at, summary.as_dict())
+        return summary
+
+    def _run_source(
+        self,
+        source: Source,
+        fmt: str,
+        buffer: ReorderBuffer,
+        release: Callable[[list[Event]], None],
+        summary: RunSummary,
+        dead: list[dict[str, Any]],
+        progress: Callable[[Source, RawRecord], None] | None,
+    ) -> None:
+        adapter: Adapter | None = None if fmt == "auto" else get_adapter(fmt)
+        stats = summary.per_source.setdefault(source.name, {"records": 0, "events": 0, "dead_letters": 0})
+        for record in source.records():
+            summary.records += 1
+            stats["records"] += 1
+            if progress is not None:
+                progress(source, record)
+            if record.error is not None:
+                self._dead(dead, summary, stats, record, record.error)
+                continue
+            if adapter is None:
+                try:
+                    adapter = sniff(record.data)
+                    stats["format"] = adapter.name
+                except RecordError as exc:
+                    self._dead(dead, summary, stats, record, str(exc))
+                    continue
+            try:
+                # Materialise first: a record that fails half-way contributes nothing.
+                items = list(adapter.parse(record.data))
+            except RecordError as exc:
+                self._dead(dead, summary, stats, record, describe_decode_failure(record.data) or str(exc))
+                continue
+            except Exception as exc:  # an adapter bug must not end the run or lose other records
+                reason = describe_decode_failure(record.data) or f"adapter {adapter.name} failed: {exc!r}"
+                self._dead(dead, summary, stats, record, reason)
+                continue
+            for item in items:
+                if isinstance(item, Reject):
+                    self._dead(dead, summary, stats, record, item.reason, item.where, item.raw)
+                    continue
+                summary.events_parsed += 1
+                stats["events"] += 1
+                if buffer.released_upto is not None and item.time < buffer.released_upto:
+                    summary.late += 1
+                duplicate, released = buffer.push(item)
+                if duplicate:
+                    summary.duplicates += 1
+                if released:
+                    release(released)
+            if len(dead) >= 1000:
+                self._write_dead(dead, summary)
+
+    # -- dead letters ---------------------------------------------------------------------------
+
+    def _dead(
+        self,
+        dead: list[dict[str, Any]],
+        summary: RunSummary,
+        stats: dict[str, Any],
+        record: RawRecord,
+        reason: str,
+        where: str = "",
+        raw: bytes | None = None,
+    ) -> None:
+        data = record.data if raw is None else raw
+        dead.append(
+            {
+                "run_id": summary.run_id,
+                "source": record.source,
+                "position": record.position,
+                "location": where,
+                "reason": reason,
+                "raw": data[:_DEAD_LETTER_RAW_BYTES],
+                "raw_size": len(data) if record.error is None else 0,
+                "received_at": _now(),
+            }
+        )
+        summary.dead_letters += 1
+        stats["dead_letters"] += 1
+        summary.dead_letter_reasons[_reason_class(reason)] += 1
+
+    def _write_dead(self, dead: list[dict[str, Any]], summary: RunSummary) -> None:
+        self.store.dead_letter(dead)
+        dead.clear()
+
+    # -- processing a batch -------------------------------------------------------------------------
+
+    def _flush(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]]) -> None:
+        if not events:
+            return
+        keys = [(e.platform, e.event_id) for e in events]
+        known = self.store.known_event_ids(keys)
+        fresh: list[Event] = []
+        seen: set[tuple[str, str]] = set()
+        for e, k in zip(events, keys, strict=True):
+            if k in known or k in seen:
+                summary.duplicates += 1
+                continue
+            seen.add(k)
+            fresh.append(e)
+        if not fresh:
+            return
+        now = _now()
+        batch = Batch(ingested_at=now, run_id=summary.run_id)
+        for event in fresh:
+            self._process(event, batch, summary, dead, now)
+        try:
+            self.store.write(batch)
+        except Exception:
+            # One poisoned event must not cost the batch: retry one by one, dead-letter the culprit.
+            for event in fresh:
+                single = Batch(ingested_at=now, run_id=summary.run_id)
+                self._process(event, single, RunSummary(), [], now)
+                try:
+                    self.store.write(single)
+                except Exception as exc:
+                    summary.events_new -= 1
+                    record = RawRecord(f"event {event.platform}:{event.event_id}", 0, single.events[0]["payload"])
+                    self._dead(dead, summary, {"dead_letters": 0}, record, f"store rejected the event: {exc!s:.500}")
+
+    def _process(
+        self, event: Event, batch: Batch, summary: RunSummary, dead: list[dict[str, Any]], now: datetime
+    ) -> None:
+        batch.add(event)
+        summary.events_new += 1
+        signals: list[Signal] = []
+        for detector in self._by_kind.get(event.kind, ()):
+            if not detector.takes(event):
+                continue
+            try:
+                signals.extend(detector.detect(event, self.ctx))
+            except Exception as exc:  # a detector bug is reported, the event is still stored
+                summary.detector_errors += 1
+                record = RawRecord(f"detector {detector.name}", 0, event.event_id.encode())
+                self._dead(dead, summary, {"dead_letters": 0}, record, f"detector {detector.name} failed: {exc!r}")
+        if not signals:
+            return
+        for sig in signals:
+            batch.add_signal(sig, event.time)
+        summary.signals += len(signals)
+        for decision in self.policy.decide(event, signals):
+            batch.add_decision(decision, now)
+            summary.decisions[decision.action] += 1
+
+
+def _reason_class(reason: str) -> str:
+    """A short bucket for the end-of-run table: the reason up to its first colon."""
+    head = reason.split(":", 1)[0]
+    return head[:60]

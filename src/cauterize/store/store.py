@@ -1,0 +1,276 @@
+"""The store: one object that writes batches and answers the questions the CLI and console ask.
+
+Writes go through dialect-aware ``INSERT ... ON CONFLICT`` (SQLite and PostgreSQL both have
+it) and time-guarded updates, so that applying an older event after a newer one never rolls
+an account's state back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, bindparam, case, func, or_, select, update
+from sqlalchemy.engine import Connection
+
+from cauterize.store import schema as s
+from cauterize.store.db import make_engine, migrate
+from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
+
+
+def _newer(column, param):  # type: ignore[no-untyped-def]
+    """SQL for "the incoming time is at least the stored one" (NULL stored counts as older)."""
+    return or_(column.is_(None), bindparam(param) >= column)
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._build_statements()
+
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _insert(self, table: s.Table):  # type: ignore[no-untyped-def]
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
+
+    def _build_statements(self) -> None:
+        a = s.accounts
+        touch = self._insert(a)
+        exc = touch.excluded
+        self._touch = touch.on_conflict_do_update(
+            index_elements=[a.c.platform, a.c.account_id],
+            set_={
+                "first_seen": case((exc.first_seen < a.c.first_seen, exc.first_seen), else_=a.c.first_seen),
+                "last_seen": case((exc.last_seen > a.c.last_seen, exc.last_seen), else_=a.c.last_seen),
+                "created_at": func.coalesce(exc.created_at, a.c.created_at),
+            },
+        )
+        fresh = _newer(a.c.profile_at, "b_at")
+        values: dict[str, Any] = {
+            name: case((fresh, func.coalesce(bindparam(f"b_{name}"), a.c[name])), else_=a.c[name])
+            for name in (*_PROFILE_FIELDS, "lang")
+        }
+        values["profile_at"] = case((fresh, bindparam("b_at")), else_=a.c.profile_at)
+        key = and_(a.c.platform == bindparam("b_platform"), a.c.account_id == bindparam("b_account_id"))
+        self._profile = update(a).where(key).values(**values)
+        fresh_status = _newer(a.c.status_at, "b_at")
+        self._status = (
+            update(a)
+            .where(key)
+            .values(
+                status=case((fresh_status, bindparam("b_status")), else_=a.c.status),
+                status_at=case((fresh_status, bindparam("b_at")), else_=a.c.status_at),
+            )
+        )
+        post_key = and_(s.posts.c.platform == bindparam("b_platform"), s.posts.c.post_id == bindparam("b_post_id"))
+        self._post_deleted = update(s.posts).where(post_key).values(deleted_at=bindparam("b_at"))
+        self._post_removed = update(s.posts).where(post_key).values(removed_at=bindparam("b_at"))
+        self._plain = {
+            t.name: self._insert(t).on_conflict_do_nothing()
+            for t in (
+                s.events,
+                s.handle_history,
+                s.posts,
+                s.edges,
+                s.reports,
+                s.enforcements,
+                s.signals,
+                s.decisions,
+            )
+        }
+
+    def known_event_ids(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (platform, event_id) pairs the store already holds."""
+        found: set[tuple[str, str]] = set()
+        if not keys:
+            return found
+        e = s.events
+        with self.engine.connect() as conn:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                ids = list({k[1] for k in chunk})
+                rows = conn.execute(select(e.c.platform, e.c.event_id).where(e.c.event_id.in_(ids)))
+                found.update((r[0], r[1]) for r in rows)
+        return found & set(keys)
+
+    def write(self, batch: Batch) -> None:
+        """Write one batch in one transaction: all of it or none of it."""
+        with self.engine.begin() as conn:
+            self._write(conn, batch)
+
+    def _write(self, conn: Connection, b: Batch) -> None:
+        if b.events:
+            conn.execute(self._plain["events"], b.events)
+        if b.touches:
+            conn.execute(
+                self._touch,
+                [
+                    {
+                        "platform": k[0],
+                        "account_id": k[1],
+                        "status": "active",
+                        "first_seen": v[0],
+                        "last_seen": v[1],
+                        "created_at": v[2],
+                    }
+                    for k, v in b.touches.items()
+                ],
+            )
+        # Profiles in event-time order so that a batch holding two versions ends on the newer.
+        if b.profiles:
+            conn.execute(self._profile, sorted(b.profiles, key=lambda r: r["b_at"]))
+        if b.statuses:
+            conn.execute(self._status, sorted(b.statuses, key=lambda r: r["b_at"]))
+        for name, rows in (
+            ("handle_history", b.handles),
+            ("posts", b.posts),
+            ("edges", b.edges),
+            ("reports", b.reports),
+            ("enforcements", b.enforcements),
+            ("signals", b.signals),
+            ("decisions", b.decisions),
+        ):
+            if rows:
+                conn.execute(self._plain[name], rows)
+        if b.post_deletions:
+            conn.execute(self._post_deleted, b.post_deletions)
+        if b.post_removals:
+            conn.execute(self._post_removed, b.post_removals)
+
+    def dead_letter(self, rows: Iterable[dict[str, Any]]) -> None:
+        rows = list(rows)
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(s.dead_letters.insert(), rows)
+
+    def start_run(self, sources: list[str], started_at: datetime) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(s.ingest_runs.insert().values(started_at=started_at, sources=sources))
+            return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def finish_run(self, run_id: int, finished_at: datetime, counts: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(s.ingest_runs)
+                .where(s.ingest_runs.c.id == run_id)
+                .values(finished_at=finished_at, counts=counts)
+            )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def account(self, platform: str, account_id: str) -> dict[str, Any] | None:
+        a = s.accounts
+        with self.engine.connect() as conn:
+            row = conn.execute(select(a).where(a.c.platform == platform, a.c.account_id == account_id)).first()
+        return dict(row._mapping) if row else None
+
+    def find_accounts(self, ref: str, platform: str | None = None) -> list[tuple[str, str]]:
+        """Accounts an id or ``@handle`` refers to; a handle matches any account that ever used it."""
+        a, h = s.accounts, s.handle_history
+        with self.engine.connect() as conn:
+            if ref.startswith("@"):
+                folded = fold_handle(ref)
+                q = select(h.c.platform, h.c.account_id).where(h.c.handle_folded == folded)
+                q2 = select(a.c.platform, a.c.account_id).where(func.lower(a.c.handle) == folded)
+                if platform:
+                    q, q2 = q.where(h.c.platform == platform), q2.where(a.c.platform == platform)
+                rows = list(conn.execute(q.union(q2)))
+            else:
+                q = select(a.c.platform, a.c.account_id).where(a.c.account_id == ref)
+                if platform:
+                    q = q.where(a.c.platform == platform)
+                rows = list(conn.execute(q))
+        return sorted({(r[0], r[1]) for r in rows})
+
+    def handle_history(self, platform: str, account_id: str) -> list[dict[str, Any]]:
+        """Handles in event-time order, consecutive repeats of one handle collapsed to the first."""
+        h = s.handle_history
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(h.c.handle, h.c.seen_at, h.c.event_id)
+                .where(h.c.platform == platform, h.c.account_id == account_id)
+                .order_by(h.c.seen_at, h.c.id)
+            )
+            out: list[dict[str, Any]] = []
+            for r in rows:
+                if not out or out[-1]["handle"] != r.handle:
+                    out.append(dict(r._mapping))
+        return out
+
+    def _rows_for(self, table: s.Table, platform: str, account_id: str, order: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(table).where(table.c.platform == platform, table.c.account_id == account_id).order_by(order)
+            )
+            return [dict(r._mapping) for r in rows]
+
+    def signals_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
+        return self._rows_for(s.signals, platform, account_id, s.signals.c.event_time)
+
+    def decisions_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
+        return self._rows_for(s.decisions, platform, account_id, s.decisions.c.event_time)
+
+    def enforcements_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
+        return self._rows_for(s.enforcements, platform, account_id, s.enforcements.c.event_time)
+
+    def iter_decisions(self, actions: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
+        d, a = s.decisions, s.accounts
+        q = (
+            select(d, a.c.handle)
+            .select_from(
+                d.outerjoin(a, and_(a.c.platform == d.c.platform, a.c.account_id == d.c.account_id))
+            )
+            .order_by(d.c.event_time, d.c.id)
+        )
+        if actions:
+            q = q.where(d.c.action.in_(list(actions)))
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(q):
+                yield dict(row._mapping)
+
+    def dead_letters(self, run_id: int | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        dl = s.dead_letters
+        q = select(dl).order_by(dl.c.id).limit(limit)
+        if run_id is not None:
+            q = q.where(dl.c.run_id == run_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def counts(self) -> dict[str, int]:
+        out = {}
+        with self.engine.connect() as conn:
+            for t in (s.events, s.accounts, s.posts, s.edges, s.signals, s.decisions, s.dead_letters):
+                out[t.name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+        return out
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every derived table, minus wall-clock columns: for replay/idempotency checks."""
+        wall = {"ingested_at", "created_at", "decided_at", "received_at", "run_id", "id"}
+        out = {}
+        with self.engine.connect() as conn:
+            for t in s.metadata.sorted_tables:
+                if t.name in {"ingest_runs", "dead_letters", "alembic_version"}:
+                    continue
+                cols = [c for c in t.c if c.name not in wall or (t.name == "accounts" and c.name == "created_at")]
+                rows = conn.execute(select(*cols).order_by(*cols[:3]))
+                out[t.name] = sorted(tuple(repr(v) for v in r) for r in rows)
+        return out
+
+
+__all__ = ["Store"]
