@@ -130,9 +130,7 @@ class ReportFiled(Event, frozen=True, tag="report_filed"):
     reason: str | None = None
 
 
-EnforcementAction = Literal[
-    "suspend", "unsuspend", "delete", "undelete", "withhold", "unwithhold", "remove_post"
-]
+EnforcementAction = Literal["suspend", "unsuspend", "delete", "undelete", "withhold", "unwithhold", "remove_post"]
 
 
 class EnforcementApplied(Event, frozen=True, tag="enforcement"):
@@ -144,14 +142,7 @@ class EnforcementApplied(Event, frozen=True, tag="enforcement"):
 
 
 AnyEvent = (
-    AccountCreated
-    | ProfileChanged
-    | PostCreated
-    | PostDeleted
-    | Follow
-    | Unfollow
-    | ReportFiled
-    | EnforcementApplied
+    AccountCreated | ProfileChanged | PostCreated | PostDeleted | Follow | Unfollow | ReportFiled | EnforcementApplied
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = (

@@ -28,7 +28,5 @@ class CanonicalJsonl(Adapter):
         except msgspec.DecodeError as exc:
             raise RecordError(f"malformed JSON: {exc}") from None
         if event.v > SCHEMA_VERSION:
-            raise RecordError(
-                f"event schema version {event.v} is newer than this cauterize ({SCHEMA_VERSION})"
-            )
+            raise RecordError(f"event schema version {event.v} is newer than this cauterize ({SCHEMA_VERSION})")
         return (event,)

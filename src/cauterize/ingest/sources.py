@@ -74,7 +74,9 @@ def frame(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES
     if _looks_like_document(head):
         data = buffered.read(max_bytes + 1)
         if len(data) > max_bytes:
-            yield RawRecord(name, 1, data[:_KEEP_OF_OVERSIZED], error=f"document exceeds the limit of {max_bytes} bytes")
+            yield RawRecord(
+                name, 1, data[:_KEEP_OF_OVERSIZED], error=f"document exceeds the limit of {max_bytes} bytes"
+            )
         else:
             yield RawRecord(name, 1, data.strip())
         return

@@ -218,7 +218,9 @@ class Batch:
         )
         status = STATUS_AFTER.get(e.action)
         if status is not None:
-            self.statuses.append({"b_platform": e.platform, "b_account_id": e.actor, "b_status": status, "b_at": e.time})
+            self.statuses.append(
+                {"b_platform": e.platform, "b_account_id": e.actor, "b_status": status, "b_at": e.time}
+            )
         elif e.action == "remove_post" and e.post_id:
             self.post_removals.append({"b_platform": e.platform, "b_post_id": e.post_id, "b_at": e.time})
 

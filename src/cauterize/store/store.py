@@ -167,9 +167,7 @@ class Store:
     def finish_run(self, run_id: int, finished_at: datetime, counts: dict[str, Any]) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(s.ingest_runs)
-                .where(s.ingest_runs.c.id == run_id)
-                .values(finished_at=finished_at, counts=counts)
+                update(s.ingest_runs).where(s.ingest_runs.c.id == run_id).values(finished_at=finished_at, counts=counts)
             )
 
     # -- reading -------------------------------------------------------------------------------
@@ -233,9 +231,7 @@ class Store:
         d, a = s.decisions, s.accounts
         q = (
             select(d, a.c.handle)
-            .select_from(
-                d.outerjoin(a, and_(a.c.platform == d.c.platform, a.c.account_id == d.c.account_id))
-            )
+            .select_from(d.outerjoin(a, and_(a.c.platform == d.c.platform, a.c.account_id == d.c.account_id)))
             .order_by(d.c.event_time, d.c.id)
         )
         if actions:

@@ -1,0 +1,1 @@
+"""HTTP: the ingest endpoint now; the review console joins it later."""
