@@ -1,0 +1,515 @@
+"""Twitter API v2 responses as twarc2 writes them: one response page per line.
+
+A page carries tweets in ``data`` (a list; a single object on filtered-stream lines) or users
+(user lookups), with expansions under ``includes`` (``users``, ``tweets``, ``media``), plus
+``meta``, ``errors`` and twarc's ``__twarc`` block. ``twarc2 flatten`` output (one tweet per
+line with ``author``, ``in_reply_to_user`` and full referenced tweets folded in) is read too:
+it is folded back into a page first, so both shapes go through one mapping.
+
+Mapping (platform ``twitter``):
+
+* every tweet, from ``data`` and from ``includes.tweets``, becomes one ``PostCreated`` with
+  event id ``tweet:<id>``. An edited tweet is a new tweet id on Twitter (its
+  ``edit_history_tweet_ids`` lists every version), so each version is its own post and its own
+  event; a version seen again on a later page replays the same event id and dedupes.
+  A retweet keeps its "RT @x: ..." text.
+* every user, from ``includes.users`` or from user-lookup ``data``, becomes an
+  ``AccountCreated`` (``user:<id>:created``, at the account's ``created_at``) and a
+  ``ProfileChanged`` snapshot ``user:<id>:profile:<hash>``, the hash covering the identity fields
+  (handle, display name, bio, avatar, protected). Follower counts are left out of the hash on
+  purpose: they drift on every page and would turn each sighting into a new event. The
+  snapshot is dated by the newest tweet on the page, else ``__twarc.retrieved_at``, else the
+  account's creation time. A known gap: a profile changed A -> B -> A replays A's event id, so
+  the return to A is not a new event.
+* ``withheld`` on a tweet or a user becomes ``EnforcementApplied(action="withhold")``.
+
+Rejects and errors: a data tweet without ``id``/``author_id``/``created_at`` is a ``Reject``
+(``where="data[i]"``) and the rest of the page is kept. An ``includes.tweets`` entry that has
+``id`` and ``author_id`` but no ``created_at`` is read as a reference only (it names the author
+of a reply, quote or retweet target) and makes no post. A line holding only ``errors`` is a
+``RecordError`` naming the API's title and detail; a page with data and partial errors (a
+referenced tweet not found, a mentioned user suspended) keeps its data. Tweet-count and list
+pages carry no account or post and yield nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from cauterize.events import (
+    EVENT_KINDS,
+    AccountCreated,
+    EnforcementApplied,
+    Event,
+    MediaRef,
+    Mention,
+    PostCreated,
+    PostRef,
+    ProfileChanged,
+)
+from cauterize.ingest.base import Adapter, RecordError, Reject
+
+PLATFORM = "twitter"
+
+MEDIA_TYPES = {"photo": "image", "video": "video", "animated_gif": "gif"}
+# Media keys start with the media category; used when a key has no includes.media entry.
+_MEDIA_KEY_PREFIXES = {"3": "image", "7": "video", "13": "video", "16": "gif"}
+_REF_FIELDS = {"replied_to": "reply_to", "quoted": "quote_of", "retweeted": "repost_of"}
+_MAX_ERRORS_NAMED = 3
+
+
+class ItemError(ValueError):
+    """One item of a record is unusable; turned into a ``Reject`` by the caller."""
+
+
+def parse_time(value: Any, name: str) -> datetime:
+    """An ISO 8601 time with a zone (Twitter writes ``...Z`` or ``+00:00``) as aware UTC."""
+    if not isinstance(value, str):
+        raise ItemError(f"{name} is {type(value).__name__}, not a time string")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ItemError(f"{name} {value!r} is not an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        raise ItemError(f"{name} {value!r} has no time zone")
+    return parsed.astimezone(UTC)
+
+
+def format_time(value: datetime) -> str:
+    """Twitter's own time format (millisecond precision, ``Z``)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _id(obj: dict, key: str) -> str:
+    value = obj.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str) or not value:
+        raise ItemError(f"missing {key}" if value is None else f"{key} is not a non-empty string")
+    return value
+
+
+def _opt_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _opt_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def describe_errors(errors: Any) -> str:
+    """The API's own words for a failed request, for the dead-letter reason."""
+    items = _dicts(errors)
+    parts = []
+    for err in items[:_MAX_ERRORS_NAMED]:
+        words = [w for w in (err.get("title"), err.get("detail") or err.get("message")) if isinstance(w, str) and w]
+        parts.append(": ".join(words) or "untitled error")
+    more = f" (and {len(items) - _MAX_ERRORS_NAMED} more)" if len(items) > _MAX_ERRORS_NAMED else ""
+    return "Twitter API error: " + ("; ".join(parts) or "no detail given") + more
+
+
+def _encode(obj: Any) -> bytes:
+    return msgspec.json.encode(obj)
+
+
+# --- item classification ---------------------------------------------------------------------
+
+
+def _is_user(item: dict) -> bool:
+    return "username" in item
+
+
+def _is_tweet(item: dict) -> bool:
+    return any(k in item for k in ("text", "author_id", "edit_history_tweet_ids", "referenced_tweets"))
+
+
+def _is_other_resource(item: dict) -> bool:
+    """Tweet counts and lists: valid twarc2 output with nothing for the event model."""
+    return ("tweet_count" in item and "start" in item) or "member_count" in item or "owner_id" in item
+
+
+def is_flat_tweet(obj: dict) -> bool:
+    """A ``twarc2 flatten`` line: the tweet itself at the top, no ``data``/``includes``."""
+    return "data" not in obj and "includes" not in obj and "id" in obj and _is_tweet(obj)
+
+
+def unflatten(tweet: dict) -> dict:
+    """Fold a flattened tweet back into a page so one mapping serves both shapes."""
+    users: dict[str, dict] = {}
+    tweets: dict[str, dict] = {}
+    media: list[dict] = []
+
+    def keep_user(user: Any) -> None:
+        if isinstance(user, dict) and isinstance(user.get("id"), str) and "username" in user:
+            users.setdefault(user["id"], {k: v for k, v in user.items() if k not in ("start", "end")})
+
+    def visit(t: dict) -> dict:
+        keep_user(t.get("author"))
+        keep_user(t.get("in_reply_to_user"))
+        t = {k: v for k, v in t.items() if k not in ("author", "in_reply_to_user", "__twarc")}
+        entities = t.get("entities")
+        if isinstance(entities, dict):
+            for mention in _dicts(entities.get("mentions")):
+                if "created_at" in mention or "name" in mention:  # flatten merges the user into the mention
+                    keep_user(mention)
+        attachments = t.get("attachments")
+        if isinstance(attachments, dict):
+            media.extend(_dicts(attachments.get("media")))
+        refs = []
+        for ref in _dicts(t.get("referenced_tweets")):
+            refs.append({"type": ref.get("type"), "id": ref.get("id")})
+            if _is_tweet(ref) and isinstance(ref.get("id"), str) and ref["id"] not in tweets:
+                target = {k: v for k, v in ref.items() if k != "type"}
+                tweets[ref["id"]] = target  # reserve first: referenced chains can loop back
+                tweets[ref["id"]] = visit(target)
+        if refs:
+            t["referenced_tweets"] = refs
+        return t
+
+    top = visit(tweet)
+    return {
+        "data": [top],
+        "includes": {"users": list(users.values()), "tweets": list(tweets.values()), "media": media},
+        "__twarc": tweet.get("__twarc"),
+    }
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """Lookups across one page: what expansions resolve against."""
+
+    tweets: dict[str, dict] = field(default_factory=dict)
+    users: dict[str, dict] = field(default_factory=dict)
+    handles: dict[str, str] = field(default_factory=dict)  # lower-cased username -> user id
+    media: dict[str, dict] = field(default_factory=dict)
+    snapshot_time: datetime | None = None
+
+
+def _media_ref(key: str, page: _Page) -> MediaRef:
+    item = page.media.get(key)
+    if item is None:
+        return MediaRef(media_id=key, type=_MEDIA_KEY_PREFIXES.get(key.split("_", 1)[0], "other"))  # type: ignore[arg-type]
+    url = _opt_str(item.get("url")) or _opt_str(item.get("preview_image_url"))
+    return MediaRef(media_id=key, type=MEDIA_TYPES.get(item.get("type"), "other"), url=url)  # type: ignore[arg-type]
+
+
+def _retweeted_handle_id(text: str, mentions: tuple[Mention, ...]) -> str | None:
+    """The author of a retweet's target, read from its "RT @handle:" prefix and mention id."""
+    for mention in mentions[:1]:
+        if mention.account_id and text.startswith(f"RT @{mention.handle}:"):
+            return mention.account_id
+    return None
+
+
+def _post(tweet: dict, page: _Page) -> PostCreated:
+    post_id = _id(tweet, "id")
+    author = _id(tweet, "author_id")
+    if "created_at" not in tweet:
+        raise ItemError("missing created_at")
+    time = parse_time(tweet["created_at"], "created_at")
+    text = _opt_str(tweet.get("text")) or ""
+    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    note = tweet.get("note_tweet")
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
+        # Long posts: the full text and its entities live in note_tweet; "text" is cut short.
+        text = note["text"]
+        if isinstance(note.get("entities"), dict):
+            entities = note["entities"]
+
+    hashtags = tuple(h["tag"] for h in _dicts(entities.get("hashtags")) if isinstance(h.get("tag"), str))
+    mentions = []
+    for m in _dicts(entities.get("mentions")):
+        handle = m.get("username")
+        if not isinstance(handle, str) or not handle:
+            continue
+        account = _opt_str(m.get("id")) or page.handles.get(handle.lower())
+        mentions.append(Mention(handle=handle, account_id=account))
+    urls = []
+    for u in _dicts(entities.get("urls")):
+        if "media_key" in u:  # the link to the tweet's own photo/video: already in media
+            continue
+        link = _opt_str(u.get("expanded_url")) or _opt_str(u.get("url"))
+        if link:
+            urls.append(link)
+    attachments = tweet.get("attachments") if isinstance(tweet.get("attachments"), dict) else {}
+    keys = attachments.get("media_keys") if isinstance(attachments.get("media_keys"), list) else []
+    media = tuple(_media_ref(k, page) for k in keys if isinstance(k, str))
+
+    refs: dict[str, PostRef] = {}
+    for ref in _dicts(tweet.get("referenced_tweets")):
+        slot = _REF_FIELDS.get(ref.get("type"))  # type: ignore[arg-type]
+        target_id = _opt_str(ref.get("id"))
+        if slot is None or not target_id or slot in refs:
+            continue
+        target = page.tweets.get(target_id)
+        account = _opt_str(target.get("author_id")) if target else None
+        if slot == "reply_to":
+            account = account or _opt_str(tweet.get("in_reply_to_user_id"))
+        elif slot == "repost_of":
+            account = account or _retweeted_handle_id(text, tuple(mentions))
+        refs[slot] = PostRef(post_id=target_id, account_id=account)
+
+    return PostCreated(
+        platform=PLATFORM,
+        event_id=f"tweet:{post_id}",
+        actor=author,
+        time=time,
+        post_id=post_id,
+        text=text,
+        lang=_opt_str(tweet.get("lang")),
+        media=media,
+        hashtags=hashtags,
+        mentions=tuple(mentions),
+        urls=tuple(urls),
+        **refs,
+    )
+
+
+def _withheld_reason(withheld: dict) -> str:
+    countries = [c for c in withheld.get("country_codes") or [] if isinstance(c, str)]
+    reason = "withheld in: " + ", ".join(sorted(countries)) if countries else "withheld"
+    return reason + " (copyright)" if withheld.get("copyright") is True else reason
+
+
+def _tweet_withheld(tweet: dict, post: PostCreated, page: _Page) -> EnforcementApplied | None:
+    withheld = tweet.get("withheld")
+    if not isinstance(withheld, dict):
+        return None
+    reason = _withheld_reason(withheld)
+    return EnforcementApplied(
+        platform=PLATFORM,
+        event_id=f"tweet:{post.post_id}:withheld:{reason}",
+        actor=post.actor,
+        time=page.snapshot_time or post.time,
+        action="withhold",
+        post_id=post.post_id,
+        reason=reason,
+    )
+
+
+def profile_hash(fields: dict[str, Any]) -> str:
+    """Short and stable across runs and machines: a hash of the identity fields only."""
+    keys = ("handle", "display_name", "bio", "avatar_url", "protected")
+    return hashlib.sha256(_encode([fields.get(k) for k in keys])).hexdigest()[:12]
+
+
+def _user_events(user: dict, page: _Page) -> list[Event]:
+    uid = _id(user, "id")
+    metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    protected = user.get("protected") if isinstance(user.get("protected"), bool) else None
+    fields: dict[str, Any] = {
+        "handle": _opt_str(user.get("username")),
+        "display_name": _opt_str(user.get("name")),
+        "bio": _opt_str(user.get("description")),
+        "avatar_url": _opt_str(user.get("profile_image_url")),
+        "protected": protected,
+    }
+    counts = {
+        "followers_count": _opt_int(metrics.get("followers_count")),
+        "following_count": _opt_int(metrics.get("following_count")),
+    }
+    created = parse_time(user["created_at"], "created_at") if "created_at" in user else None
+    snapshot_time = page.snapshot_time or created
+    if snapshot_time is None:
+        raise ItemError("user has no created_at and the page no time to date its profile by")
+    events: list[Event] = []
+    if created is not None:
+        events.append(
+            AccountCreated(
+                platform=PLATFORM,
+                event_id=f"user:{uid}:created",
+                actor=uid,
+                time=created,
+                **{**fields, "protected": bool(protected)},
+                **counts,
+            )
+        )
+    events.append(
+        ProfileChanged(
+            platform=PLATFORM,
+            event_id=f"user:{uid}:profile:{profile_hash(fields)}",
+            actor=uid,
+            time=snapshot_time,
+            **fields,
+            **counts,
+        )
+    )
+    withheld = user.get("withheld")
+    if isinstance(withheld, dict):
+        reason = _withheld_reason(withheld)
+        events.append(
+            EnforcementApplied(
+                platform=PLATFORM,
+                event_id=f"user:{uid}:withheld:{reason}",
+                actor=uid,
+                time=snapshot_time,
+                action="withhold",
+                reason=reason,
+            )
+        )
+    return events
+
+
+def _reject(reason: str, where: str, item: Any) -> Reject:
+    return Reject(reason=reason, where=where, raw=_encode(item))
+
+
+def _page_time(tweets: Iterable[dict], twarc: Any) -> datetime | None:
+    newest = None
+    for t in tweets:
+        try:
+            time = parse_time(t.get("created_at"), "created_at")
+        except ItemError:
+            continue
+        newest = time if newest is None or time > newest else newest
+    if newest is None and isinstance(twarc, dict) and "retrieved_at" in twarc:
+        try:
+            newest = parse_time(twarc["retrieved_at"], "__twarc.retrieved_at")
+        except ItemError:
+            return None
+    return newest
+
+
+def parse_page(page: dict) -> list[Event | Reject]:
+    data = page.get("data")
+    includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
+    if data is None and not includes:
+        if "errors" in page:
+            raise RecordError(describe_errors(page["errors"]))
+        if isinstance(page.get("title"), str) and "type" in page:  # a bare API problem object
+            raise RecordError(describe_errors([page]))
+        if not any(k in page for k in ("meta", "__twarc", "matching_rules")):
+            raise RecordError("not a Twitter API v2 page: no data, includes, meta or errors")
+        return []  # e.g. a search page with no results: only meta
+    if isinstance(data, dict):
+        data_items: list[Any] = [data]
+    elif isinstance(data, list):
+        data_items = data
+    elif data is None:
+        data_items = []
+    else:
+        raise RecordError(f"'data' is {type(data).__name__}, neither a list nor an object")
+
+    out: list[Event | Reject] = []
+    tweets: list[tuple[str, dict, bool]] = []  # (where, tweet, from includes)
+    users: list[tuple[str, dict]] = []
+    for i, item in enumerate(data_items):
+        where = f"data[{i}]"
+        if not isinstance(item, dict):
+            out.append(_reject(f"item is {type(item).__name__}, not an object", where, item))
+        elif _is_user(item):
+            users.append((where, item))
+        elif _is_tweet(item):
+            tweets.append((where, item, False))
+        elif not _is_other_resource(item):
+            out.append(_reject("neither a tweet nor a user", where, item))
+    for kind in ("tweets", "users"):
+        value = includes.get(kind)
+        for i, item in enumerate(value if isinstance(value, list) else []):
+            where = f"includes.{kind}[{i}]"
+            if not isinstance(item, dict):
+                out.append(_reject(f"item is {type(item).__name__}, not an object", where, item))
+            elif kind == "tweets":
+                tweets.append((where, item, True))
+            else:
+                users.append((where, item))
+
+    page_index = _Page()
+    for _, t, _ in tweets:
+        if isinstance(t.get("id"), str):
+            page_index.tweets.setdefault(t["id"], t)
+    for _, u in users:
+        if isinstance(u.get("id"), str):
+            page_index.users.setdefault(u["id"], u)
+            if isinstance(u.get("username"), str):
+                page_index.handles.setdefault(u["username"].lower(), u["id"])
+    for m in _dicts(includes.get("media")):
+        if isinstance(m.get("media_key"), str):
+            page_index.media.setdefault(m["media_key"], m)
+    page_index.snapshot_time = _page_time((t for _, t, _ in tweets), page.get("__twarc"))
+
+    seen_users: set[str] = set()
+    for where, user in users:
+        uid = user.get("id")
+        if uid in seen_users:
+            continue
+        try:
+            out.extend(_user_events(user, page_index))
+        except ItemError as exc:
+            out.append(_reject(str(exc), where, user))
+            continue
+        seen_users.add(uid)  # type: ignore[arg-type]
+
+    seen_tweets: set[str] = set()
+    for where, tweet, from_includes in tweets:
+        tid = tweet.get("id")
+        if tid in seen_tweets:
+            continue
+        if from_includes and "created_at" not in tweet and isinstance(tweet.get("author_id"), str) and tid:
+            continue  # a reference-only expansion: it named an author, it makes no post
+        try:
+            post = _post(tweet, page_index)
+        except ItemError as exc:
+            out.append(_reject(str(exc), where, tweet))
+            continue
+        seen_tweets.add(post.post_id)
+        out.append(post)
+        withheld = _tweet_withheld(tweet, post, page_index)
+        if withheld is not None:
+            out.append(withheld)
+    return out
+
+
+def _is_compliance_event(data: Any) -> bool:
+    """A compliance-stream event also sits under ``data``; it has no id and one event-type key."""
+    return (
+        isinstance(data, dict) and "id" not in data and len(data) == 1 and isinstance(next(iter(data.values())), dict)
+    )
+
+
+class TwitterV2(Adapter):
+    name = "twitter-v2"
+    description = "Twitter API v2 response pages as written by twarc2 (also twarc2 flatten output)"
+    sniff_priority = 10
+
+    @classmethod
+    def sniff(cls, obj: Any) -> bool:
+        if not isinstance(obj, dict) or (obj.get("kind") in EVENT_KINDS and "event_id" in obj):
+            return False
+        if "data" in obj and _is_compliance_event(obj["data"]):
+            return False
+        if "data" in obj or "includes" in obj or "__twarc" in obj:
+            return True
+        return is_flat_tweet(obj) or ("errors" in obj and isinstance(obj["errors"], list) and len(obj) <= 2)
+
+    def parse(self, data: bytes) -> Iterable[Event | Reject]:
+        try:
+            obj = msgspec.json.decode(data)
+        except msgspec.DecodeError as exc:
+            raise RecordError(f"malformed JSON: {exc}") from None
+        if not isinstance(obj, dict):
+            raise RecordError(f"expected a JSON object, got {type(obj).__name__}")
+        if is_flat_tweet(obj):
+            obj = unflatten(obj)
+        return parse_page(obj)
+
+
+def iter_events(lines: Iterable[bytes]) -> Iterator[Event | Reject]:
+    """Every event of a sequence of lines (for tests and tools; the pipeline calls ``parse``)."""
+    adapter = TwitterV2()
+    for line in lines:
+        if line.strip():
+            yield from adapter.parse(line)
