@@ -177,3 +177,11 @@ def to_builtins(event: Event) -> dict:
 def json_schema() -> dict:
     """The JSON Schema of one canonical JSONL line (published in docs/event-schema.json)."""
     return msgspec.json.schema(AnyEvent)
+
+
+if __name__ == "__main__":  # python -m cauterize.events > docs/event-schema.json
+    import json
+    import sys
+
+    json.dump(json_schema(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")

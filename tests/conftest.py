@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cauterize.app import build_pipeline, open_store
+from cauterize.config import Config
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+WATCHLIST = {
+    "hashtags": {"AshenBanner": {"label": "watchlist.propaganda", "weight": 0.6}},
+    "terms": {"ashen media office": {"label": "watchlist.propaganda", "weight": 0.5}},
+}
+
+
+def iso(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def ev(kind: str, event_id: str, actor: str, minutes: float = 0, platform: str = "testnet", **fields: Any) -> dict:
+    return {
+        "kind": kind,
+        "platform": platform,
+        "event_id": event_id,
+        "actor": actor,
+        "time": iso(T0 + timedelta(minutes=minutes)),
+        **fields,
+    }
+
+
+def jsonl(*events: dict) -> bytes:
+    return b"".join(json.dumps(e).encode() + b"\n" for e in events)
+
+
+@pytest.fixture
+def cfg(tmp_path: Path) -> Config:
+    return Config(data_dir=tmp_path / "data", detectors={"watchlist": WATCHLIST})
+
+
+@pytest.fixture
+def store(cfg: Config):
+    s = open_store(cfg)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def pipeline(cfg: Config, store):
+    return build_pipeline(cfg, store)

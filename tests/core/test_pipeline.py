@@ -1,0 +1,161 @@
+"""The pipeline end to end on canonical JSONL: bad input, replay, ordering, evidence."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+from cauterize.app import build_pipeline, open_store
+from cauterize.detectors.base import Detector
+from cauterize.ingest.sources import BytesSource, FileSource
+from cauterize.pipeline import Pipeline, ReorderBuffer
+from cauterize.policy.threshold import ThresholdPolicy
+from tests.conftest import ev, jsonl
+
+GOOD = [
+    ev("account_created", "c1", "a1", 0, handle="ashen_media", display_name="Ashen Media"),
+    ev("post_created", "p1", "a1", 1, post_id="p1", text="release", hashtags=["AshenBanner"]),
+    ev("follow", "f1", "a2", 2, target="a1"),
+    ev("post_created", "p2", "a2", 3, post_id="p2", text="hello", mentions=[{"handle": "ashen_media"}]),
+    ev("enforcement", "s1", "a1", 4, action="suspend", reason="terrorism"),
+    ev("account_created", "c3", "a3", 5, handle="ashen_media2"),
+]
+
+
+def _lines(events):
+    return [json.dumps(e).encode() for e in events]
+
+
+def test_each_kind_of_bad_input_is_dead_lettered_and_the_good_records_kept(tmp_path, pipeline, store):
+    good = _lines(GOOD)
+    bad = [
+        b'{"kind": "post_created", "platform": "testnet", "event_id": "x1"',  # truncated JSON
+        json.dumps(ev("account_created", "x2", "a9", followers_count="many")).encode(),  # wrong type
+        json.dumps(ev("retweet", "x3", "a9")).encode(),  # unknown kind
+        json.dumps(ev("post_created", "x4", "a9", post_id="q", text="caf")).encode()[:-3] + b'\xff\xfe"}',  # bad UTF-8
+        b'{"kind": "post_created", "pad": "' + b"z" * (10 * 1024 * 1024) + b'"}',  # a 10 MB line
+        json.dumps(ev("post_created", "x6", "a9")).encode(),  # missing post_id
+    ]
+    lines = [good[0], bad[0], good[1], bad[1], good[2], bad[2], good[3], bad[3], good[4], bad[4], good[5], bad[5]]
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    summary = pipeline.run([FileSource(path, max_record_bytes=4 * 1024 * 1024)])
+
+    assert summary.events_new == len(GOOD)
+    assert summary.dead_letters == len(bad)
+    rows = {r["position"]: r for r in store.dead_letters(summary.run_id)}
+    assert set(rows) == {2, 4, 6, 8, 10, 12}
+    assert rows[2]["reason"].startswith("malformed JSON")
+    assert "$.followers_count" in rows[4]["reason"] and "Expected `int | null`, got `str`" in rows[4]["reason"]
+    assert "Invalid value 'retweet'" in rows[6]["reason"]
+    assert rows[8]["reason"].startswith("invalid UTF-8 at byte")
+    assert "exceeds the limit of 4194304 bytes" in rows[10]["reason"] and rows[10]["raw_size"] == 0
+    assert "missing required field `post_id`" in rows[12]["reason"]
+    assert all(r["source"] == str(path) for r in rows.values())
+    counts = store.counts()
+    assert counts["events"] == len(GOOD) and counts["posts"] == 2
+    assert store.account("testnet", "a1")["status"] == "suspended"
+
+
+def test_replaying_the_same_input_changes_nothing(pipeline, store):
+    data = jsonl(*GOOD)
+    first = pipeline.run([BytesSource(data, "a")])
+    snap = store.snapshot()
+    second = pipeline.run([BytesSource(data, "a")])
+    assert first.events_new == len(GOOD) and first.decisions
+    assert second.events_new == 0 and second.duplicates == len(GOOD) and not second.decisions
+    assert store.snapshot() == snap
+
+
+def test_duplicates_inside_one_input_are_processed_once(pipeline, store):
+    summary = pipeline.run([BytesSource(jsonl(GOOD[1], GOOD[1], GOOD[0], GOOD[1]), "d")])
+    assert summary.events_new == 2 and summary.duplicates == 2
+    assert store.counts()["signals"] == 1
+
+
+def test_out_of_order_within_the_window_gives_the_same_store(cfg, tmp_path):
+    ordered = [ev("account_created", "c", "a1", 0, handle="h0")] + [
+        ev("profile_changed", f"pc{i}", "a1", i + 1, handle=f"h{i + 1}") for i in range(30)
+    ]
+    shuffled = ordered[:]
+    random.Random(7).shuffle(shuffled)  # displacement <= 31 minutes < 60 minute window
+    cfg.reorder_window_seconds = 3600
+    snaps = []
+    for name, events in (("ordered", ordered), ("shuffled", shuffled)):
+        cfg.data_dir = tmp_path / name
+        store = open_store(cfg)
+        summary = build_pipeline(cfg, store).run([BytesSource(jsonl(*events), name)])
+        assert summary.late == 0
+        snaps.append(store.snapshot())
+        assert store.account("testnet", "a1")["handle"] == "h30"
+        assert [h["handle"] for h in store.handle_history("testnet", "a1")] == [f"h{i}" for i in range(31)]
+        store.close()
+    assert snaps[0] == snaps[1]
+
+
+def test_a_late_event_does_not_roll_state_back(cfg, store):
+    pipeline = build_pipeline(cfg, store)
+    pipeline.reorder_window = timedelta(0)
+    events = [
+        ev("account_created", "c", "a1", 0, handle="new_name"),
+        ev("profile_changed", "p2", "a1", 10, handle="newest", bio="b2"),
+        ev("enforcement", "s", "a1", 20, action="suspend"),
+        ev("profile_changed", "p1", "a1", 5, handle="older", bio="b1"),  # arrives last, happened earlier
+        ev("enforcement", "u", "a1", 15, action="unsuspend"),
+    ]
+    summary = pipeline.run([BytesSource(jsonl(*events), "late")])
+    assert summary.late == 2
+    acct = store.account("testnet", "a1")
+    assert (acct["handle"], acct["bio"], acct["status"]) == ("newest", "b2", "suspended")
+    assert "older" in [h["handle"] for h in store.handle_history("testnet", "a1")]
+
+
+def test_reorder_buffer_releases_in_time_order():
+    buf = ReorderBuffer(timedelta(minutes=2))
+    from cauterize.events import decode_event
+
+    out = []
+    for minute in (3, 1, 2, 6, 4, 5, 10):
+        dup, released = buf.push(decode_event(json.dumps(ev("follow", f"f{minute}", "a", minute, target="b"))))
+        assert not dup
+        out += [e.event_id for e in released]
+    assert out == ["f1", "f2", "f3", "f4", "f5", "f6"]
+    assert [e.event_id for e in buf.drain()] == ["f10"]
+
+
+class _Exploding(Detector):
+    kinds = frozenset({"post_created"})
+
+    def detect(self, event, ctx):
+        raise RuntimeError("boom")
+
+
+def test_a_crashing_detector_is_reported_and_the_event_still_stored(store):
+    pipeline = Pipeline(store, [_Exploding()], ThresholdPolicy())
+    summary = pipeline.run([BytesSource(jsonl(*GOOD), "x")])
+    assert summary.events_new == len(GOOD)
+    assert summary.detector_errors == 2
+    assert any("boom" in r["reason"] for r in store.dead_letters(summary.run_id))
+
+
+def test_decisions_carry_their_evidence(pipeline, store):
+    pipeline.run([BytesSource(jsonl(*GOOD), "e")])
+    (decision,) = store.decisions_for("testnet", "a1")
+    assert decision["action"] == "flag_for_review"
+    assert decision["event_time"].isoformat() == "2024-03-01T12:01:00+00:00"
+    (sig,) = decision["evidence"]["signals"]
+    assert sig["detector"] == "watchlist" and sig["label"] == "watchlist.propaganda"
+    assert sig["evidence"]["matches"] == [{"hashtag": "AshenBanner", "weight": 0.6}]
+
+
+def test_edges_record_who_amplifies_whom(pipeline, store):
+    from sqlalchemy import select
+
+    from cauterize.store.schema import edges
+
+    pipeline.run([BytesSource(jsonl(*GOOD), "e")])
+    with store.engine.connect() as conn:
+        rows = {(r.src, r.dst, r.kind) for r in conn.execute(select(edges))}
+    assert rows == {("a2", "a1", "follow"), ("a2", "@ashen_media", "mention")}

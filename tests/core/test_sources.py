@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import gzip
+import io
+
+from cauterize.ingest.sources import BytesSource, FileSource, frame
+
+
+def test_lines_keep_their_positions_and_skip_blanks():
+    recs = list(frame(io.BytesIO(b'{"a":1}\n\n{"b":2}\r\n   \n{"c":3}'), "t"))
+    assert [(r.position, r.data) for r in recs] == [(1, b'{"a":1}'), (3, b'{"b":2}'), (5, b'{"c":3}')]
+
+
+def test_gzip_is_recognised_by_content_not_name(tmp_path):
+    p = tmp_path / "events.jsonl"  # no .gz suffix on purpose
+    p.write_bytes(gzip.compress(b'{"a":1}\n{"b":2}\n'))
+    assert [r.data for r in FileSource(p).records()] == [b'{"a":1}', b'{"b":2}']
+
+
+def test_pretty_printed_document_is_one_record():
+    doc = b'{\n  "endpoint": "/api/v1/statuses/1",\n  "body": {"id": "1"}\n}\n'
+    recs = list(BytesSource(doc, "d").records())
+    assert len(recs) == 1 and recs[0].position == 1 and b'"body"' in recs[0].data
+
+
+def test_json_array_is_one_record():
+    recs = list(BytesSource(b'[{"id": "1"},\n {"id": "2"}]', "d").records())
+    assert len(recs) == 1
+
+
+def test_oversized_line_is_flagged_without_losing_the_next_line():
+    big = b'{"x":"' + b"a" * 3_000_000 + b'"}\n'
+    data = b'{"first":1}\n' + big + b'{"after":2}\n'
+    recs = list(frame(io.BytesIO(data), "t", max_bytes=1_000_000))
+    assert [r.position for r in recs] == [1, 2, 3]
+    assert recs[0].error is None and recs[2].data == b'{"after":2}'
+    assert recs[1].error is not None and "3000009 bytes exceeds the limit of 1000000" in recs[1].error
+    assert len(recs[1].data) <= 256  # only a head of the huge line is kept

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from cauterize.store.db import make_engine, migrate
+from cauterize.store.schema import metadata
+
+
+def test_migrations_build_exactly_the_declared_schema(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    assert diff == []
+    assert set(inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
+
+
+def test_migrating_twice_is_harmless(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    migrate(engine)
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+
+
+def test_find_accounts_by_any_past_handle(pipeline, store):
+    from cauterize.ingest.sources import BytesSource
+    from tests.conftest import ev, jsonl
+
+    pipeline.run(
+        [
+            BytesSource(
+                jsonl(
+                    ev("account_created", "c", "a1", 0, handle="Ashen_Media"),
+                    ev("profile_changed", "p", "a1", 5, handle="garden_photos"),
+                    ev("account_created", "c2", "a2", 6, handle="ashen_media"),
+                ),
+                "h",
+            )
+        ]
+    )
+    assert store.find_accounts("@ASHEN_media") == [("testnet", "a1"), ("testnet", "a2")]
+    assert store.find_accounts("@garden_photos") == [("testnet", "a1")]
+    assert store.find_accounts("a2") == [("testnet", "a2")]
+    assert store.find_accounts("@nobody") == []
