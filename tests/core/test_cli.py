@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cauterize.cli.main import app
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "demo-world.jsonl"
+CONFIG = REPO / "cauterize.toml"
+runner = CliRunner()
+
+
+def _run(tmp_path: Path, *args: str):
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    return runner.invoke(app, [*args], env=env, catch_exceptions=False)
+
+
+def test_ingest_the_bundled_sample_then_look_at_an_account(tmp_path):
+    result = _run(tmp_path, "ingest", str(SAMPLE), "--config", str(CONFIG), "-q")
+    assert result.exit_code == 0, result.output
+    assert "new events stored" in result.output and "dead letters" in result.output
+    assert (tmp_path / "data" / "cauterize.db").exists()
+
+    shown = _run(tmp_path, "accounts", "show", "@ashen_media", "--config", str(CONFIG))
+    assert shown.exit_code == 0
+    assert "suspended" in shown.output and "threat.employees" in shown.output and "escalate" in shown.output
+
+    missing = _run(tmp_path, "accounts", "show", "@nobody_here", "--config", str(CONFIG))
+    assert missing.exit_code == 1
+
+
+def test_decisions_export_jsonl_and_csv_agree(tmp_path):
+    _run(tmp_path, "ingest", str(SAMPLE), "--config", str(CONFIG), "-q")
+    as_jsonl = _run(tmp_path, "decisions", "export", "--config", str(CONFIG))
+    records = [json.loads(line) for line in as_jsonl.output.splitlines()]
+    as_csv = _run(tmp_path, "decisions", "export", "--format", "csv", "--config", str(CONFIG))
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert len(records) == len(rows) > 0
+    first = records[0]
+    assert set(first) >= {"event_time", "decided_at", "account_id", "action", "evidence"}
+    assert first["evidence"]["signals"][0]["detector"] == "watchlist"
+    assert json.loads(rows[0]["evidence"]) == first["evidence"]
+    escalations = _run(tmp_path, "decisions", "export", "--action", "escalate", "--config", str(CONFIG))
+    assert [json.loads(x)["action"] for x in escalations.output.splitlines()] == ["escalate"]
+
+
+def test_dead_letters_are_listed_with_line_and_reason(tmp_path):
+    _run(tmp_path, "ingest", str(SAMPLE), "--config", str(CONFIG), "-q")
+    out = _run(tmp_path, "dead-letters", "--config", str(CONFIG)).output
+    assert "RFC3339" in out and "10" in out
+
+
+def test_unknown_format_and_missing_file_exit_2(tmp_path):
+    assert _run(tmp_path, "ingest", str(SAMPLE), "--format", "myspace").exit_code == 2
+    assert _run(tmp_path, "ingest", str(tmp_path / "nope.jsonl")).exit_code == 2
+
+
+def test_bad_config_is_reported_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[ingest\n")
+    result = runner.invoke(app, ["ingest", str(SAMPLE), "--config", str(bad)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2 and "not valid TOML" in result.output
