@@ -18,9 +18,9 @@ Mapping (platform ``twitter``):
   ``ProfileChanged`` snapshot ``user:<id>:profile:<hash>``, the hash covering the identity fields
   (handle, display name, bio, avatar, protected). Follower counts are left out of the hash on
   purpose: they drift on every page and would turn each sighting into a new event. The
-  snapshot is dated by the newest tweet on the page, else ``__twarc.retrieved_at``, else the
-  account's creation time. A known gap: a profile changed A -> B -> A replays A's event id, so
-  the return to A is not a new event.
+  snapshot is dated by the newest tweet in the page's ``data``, else ``__twarc.retrieved_at``,
+  else the newest expanded tweet, else the account's creation time. A known gap: a profile
+  changed A -> B -> A replays A's event id, so the return to A is not a new event.
 * ``withheld`` on a tweet or a user becomes ``EnforcementApplied(action="withhold")``.
 
 Rejects and errors: a data tweet without ``id``/``author_id``/``created_at`` is a ``Reject``
@@ -34,6 +34,7 @@ pages carry no account or post and yield nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -367,7 +368,7 @@ def _reject(reason: str, where: str, item: Any) -> Reject:
     return Reject(reason=reason, where=where, raw=_encode(item))
 
 
-def _page_time(tweets: Iterable[dict], twarc: Any) -> datetime | None:
+def _newest(tweets: Iterable[dict]) -> datetime | None:
     newest = None
     for t in tweets:
         try:
@@ -375,12 +376,20 @@ def _page_time(tweets: Iterable[dict], twarc: Any) -> datetime | None:
         except ItemError:
             continue
         newest = time if newest is None or time > newest else newest
-    if newest is None and isinstance(twarc, dict) and "retrieved_at" in twarc:
-        try:
-            newest = parse_time(twarc["retrieved_at"], "__twarc.retrieved_at")
-        except ItemError:
-            return None
     return newest
+
+
+def _page_time(tweets: list[tuple[str, dict, bool]], twarc: Any) -> datetime | None:
+    """When the page's profiles were true: its newest tweet, else when twarc fetched it.
+
+    Expansions come last: on a user lookup they are pinned tweets, possibly years old, while
+    ``retrieved_at`` is when the profiles were read.
+    """
+    newest = _newest(t for _, t, from_includes in tweets if not from_includes)
+    if newest is None and isinstance(twarc, dict) and "retrieved_at" in twarc:
+        with contextlib.suppress(ItemError):
+            newest = parse_time(twarc["retrieved_at"], "__twarc.retrieved_at")
+    return newest or _newest(t for _, t, _ in tweets)
 
 
 def parse_page(page: dict) -> list[Event | Reject]:
@@ -439,7 +448,7 @@ def parse_page(page: dict) -> list[Event | Reject]:
     for m in _dicts(includes.get("media")):
         if isinstance(m.get("media_key"), str):
             page_index.media.setdefault(m["media_key"], m)
-    page_index.snapshot_time = _page_time((t for _, t, _ in tweets), page.get("__twarc"))
+    page_index.snapshot_time = _page_time(tweets, page.get("__twarc"))
 
     seen_users: set[str] = set()
     for where, user in users:
