@@ -273,7 +273,7 @@ class _Record:
         self.index_status(st.get("reblog"))
         quote = st.get("quote")
         if isinstance(quote, dict):
-            self.index_status(quote.get("quoted_status"))
+            self.index_status(quote if "account" in quote else quote.get("quoted_status"))
 
 
 class MastodonAdapter(Adapter):
@@ -476,8 +476,11 @@ class MastodonAdapter(Adapter):
         quote_of = None
         quote = st.get("quote")
         if isinstance(quote, dict):
-            if isinstance(quote.get("quoted_status"), dict):
-                quoted = self._status(quote["quoted_status"], rec)
+            # 4.4+ wraps the quoted post as {state, quoted_status} or {state, quoted_status_id};
+            # Fedibird and glitch-soc put the Status itself in ``quote``.
+            quoted_status = quote.get("quoted_status") if "account" not in quote else quote
+            if isinstance(quoted_status, dict):
+                quoted = self._status(quoted_status, rec)
                 qpost = next(e for e in quoted if isinstance(e, PostCreated))
                 quote_of = PostRef(post_id=qpost.post_id, account_id=qpost.actor)
             elif quote.get("quoted_status_id") is not None:
@@ -605,6 +608,7 @@ class MastodonAdapter(Adapter):
                 f"streaming delete of status {local_id}: the status was not seen earlier in this input, "
                 "so its URI and author are unknown",
                 "payload",
+                local_id.encode(),
             )
             return
         uri, author = known
