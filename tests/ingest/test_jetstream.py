@@ -41,7 +41,7 @@ from cauterize.events import (
     to_builtins,
 )
 from cauterize.ingest.base import RecordError, Reject
-from cauterize.ingest.jetstream import Jetstream, is_unresolved_target, time_from_us
+from cauterize.ingest.jetstream import FOLLOW_MEMORY, Jetstream, time_from_us
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream"
 
@@ -242,11 +242,10 @@ def test_repost_follow_and_deletes() -> None:
     assert isinstance(follow, Follow)
     assert (follow.actor, follow.target) == (ALT, ASHEN)
 
+    # The delete names only the follow record; the adapter remembers whom that record followed.
     assert isinstance(unfollow, Unfollow)
-    assert unfollow.target == uri(ALT, "app.bsky.graph.follow", "3lashenfollw2")
-    assert is_unresolved_target(unfollow.target) and not is_unresolved_target(follow.target)
-    # What makes the unresolved target resolvable: the follow's event id names the same record.
-    assert follow.event_id.startswith(unfollow.target.removeprefix("at://") + "@")
+    assert (unfollow.actor, unfollow.target) == (ALT, ASHEN)
+    assert unfollow.event_id == f"{ALT}/app.bsky.graph.follow/3lashenfollw2@3lashenrv2ya2"
 
     assert isinstance(repost_deleted, PostDeleted)
     assert repost_deleted.post_id == repost.post_id
@@ -309,6 +308,42 @@ def test_other_collections_are_counted_not_errors() -> None:
         "app.bsky.graph.listitem": 1,
         "app.bsky.graph.follow": 1,  # a follow record rewritten: nothing changes
     }
+
+
+def _follow_line(op: str, rkey: str, subject: str | None = None, us: int = 1767225600000000) -> bytes:
+    commit: dict[str, Any] = {
+        "rev": "3lashenrv22a2",
+        "operation": op,
+        "collection": "app.bsky.graph.follow",
+        "rkey": rkey,
+    }
+    if subject is not None:
+        commit["record"] = {
+            "$type": "app.bsky.graph.follow",
+            "subject": subject,
+            "createdAt": "2026-01-01T00:00:00.000Z",
+        }
+    return msgspec.json.encode({"did": ALT, "time_us": us, "kind": "commit", "commit": commit})
+
+
+def test_unfollow_of_a_follow_not_seen_is_counted_not_guessed() -> None:
+    adapter = Jetstream()
+    assert list(adapter.parse(_follow_line("delete", "3lashenolder2"))) == []
+    assert adapter.ignored == {"app.bsky.graph.follow:unresolved-delete": 1}
+
+
+def test_follow_memory_is_bounded_and_forgets_the_oldest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cauterize.ingest.jetstream.FOLLOW_MEMORY", 2)
+    adapter = Jetstream()
+    for rkey, target in [("3lashenfaaaa2", ASHEN), ("3lashenfbbbb2", EMBER), ("3lashenfcccc2", GREY)]:
+        only(list(adapter.parse(_follow_line("create", rkey, target))))
+    assert list(adapter.parse(_follow_line("delete", "3lashenfaaaa2"))) == []
+    assert only(list(adapter.parse(_follow_line("delete", "3lashenfbbbb2")))).target == EMBER
+    # A record is deleted once: a repeated delete has nothing left to resolve.
+    assert list(adapter.parse(_follow_line("delete", "3lashenfbbbb2"))) == []
+    assert only(list(adapter.parse(_follow_line("delete", "3lashenfcccc2")))).target == GREY
+    assert adapter.ignored["app.bsky.graph.follow:unresolved-delete"] == 2
+    assert FOLLOW_MEMORY > 2  # the real bound is untouched outside this test
 
 
 def test_time_us_keeps_every_microsecond() -> None:
@@ -519,12 +554,8 @@ def test_round_trip_repost_and_deletes() -> None:
 def test_round_trip_follow_and_unfollow() -> None:
     follow = Follow(**common(actor=ALT), target=ASHEN)
     unfollow = Unfollow(**common("sim-2", actor=ALT, time=T + timedelta(hours=1)), target=ASHEN)
-    back_follow, back_unfollow = round_trip([follow, unfollow])
-    assert fields(back_follow) == fields(follow)
-    # The unfollow comes back naming the follow record it deletes, which is the one the follow wrote.
-    assert fields(back_unfollow, drop=("event_id", "target")) == fields(unfollow, drop=("event_id", "target"))
-    assert is_unresolved_target(back_unfollow.target)
-    assert back_follow.event_id.startswith(back_unfollow.target.removeprefix("at://") + "@")
+    back = round_trip([follow, unfollow])
+    assert [fields(e) for e in back] == [fields(follow), fields(unfollow)]
 
 
 def test_round_trip_profile_and_handle() -> None:

@@ -45,8 +45,8 @@ snapshot); ``avatar_url``, ``protected`` and counts; media ``url``/other hashes 
 with the CID as id and only hash); media types other than image and video, videos beside
 images, and all but the first video; mentions without an account id or not found in the text;
 URLs neither in the text nor fitting the embed; the reply root; ``undelete`` (comes back as
-``unsuspend``); an ``Unfollow`` target (comes back as the follow record URI, see the adapter);
-non-DID ids (come back as their mapped DIDs).
+``unsuspend``); an ``Unfollow`` whose ``Follow`` was not written earlier in the same stream (the
+adapter cannot resolve its target and drops it); non-DID ids (come back as their mapped DIDs).
 """
 
 from __future__ import annotations

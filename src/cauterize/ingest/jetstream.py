@@ -36,10 +36,12 @@ Mapping:
 * repost create -> ``PostCreated`` with ``repost_of`` = ``subject.uri`` and no text.
 * post or repost delete -> ``PostDeleted`` (``post_id`` = the deleted record's URI).
 * follow create -> ``Follow`` (``target`` = ``subject``, a DID).
-* follow delete -> ``Unfollow`` whose ``target`` is the *follow record's* URI
-  (``at://<did>/app.bsky.graph.follow/<rkey>``): a delete carries only the rkey, not the followed
-  DID. The matching ``Follow``'s event id starts with the same ``<did>/app.bsky.graph.follow/<rkey>``,
-  so whoever keeps follow history can resolve it; :func:`is_unresolved_target` tells them apart.
+* follow delete -> ``Unfollow``, when the target is known. A delete carries only the rkey, not the
+  followed DID, so the adapter remembers the targets of the last :data:`FOLLOW_MEMORY` follows it
+  has read and resolves the delete from them. A delete it cannot resolve (the follow came before
+  this input, or too long before) yields nothing and is counted as
+  ``app.bsky.graph.follow:unresolved-delete``: an ``Unfollow`` must name an account, and the
+  follow record's URI is not one (the store would take it for a new account).
 * profile create/update -> ``ProfileChanged`` with ``display_name``, ``bio`` (``description``) and
   ``avatar_hash`` (the avatar blob CID). A profile record is a full snapshot, so a field missing
   from it is reported as ``""`` (cleared), not ``None`` (unknown); a profile delete clears all three.
@@ -50,8 +52,8 @@ Mapping:
   ``suspend``; ``deleted`` or ``deactivated`` -> ``delete`` (deactivation is the owner's doing, not
   the platform's, but it removes the account all the same and the reason keeps them apart);
   ``desynchronized``, ``throttled``, no status or an unknown one are relay housekeeping, not
-  enforcement, and yield nothing. ``active=true`` -> ``unsuspend``. The adapter is stateless, so it
-  cannot tell a reinstatement from an account that was never down (account creation, migration
+  enforcement, and yield nothing. ``active=true`` -> ``unsuspend``. The adapter does not track
+  account state, so it cannot tell a reinstatement from an account that was never down (account creation, migration
   and resync also send ``active=true``): the store, which knows the account's state, must treat an
   ``unsuspend`` of an account that is not down as a no-op. The reason is the status string.
 * Other collections (likes, blocks, lists, starter packs, ...) and meaningless operations (a
@@ -110,6 +112,8 @@ DELETE_STATUSES = frozenset({"deleted", "deactivated"})
 INVALID_HANDLE = "handle.invalid"
 
 _KINDS = ("commit", "identity", "account")
+#: How many recent follows (record -> followed DID) a Jetstream adapter keeps to resolve deletes.
+FOLLOW_MEMORY = 100_000
 _CREATABLE = frozenset({POST, REPOST, FOLLOW, PROFILE})
 #: Rewriting a repost or follow record changes nothing we model; a post or profile rewrite does.
 _UPDATABLE = frozenset({POST, PROFILE})
@@ -140,11 +144,6 @@ def did_of_uri(uri: str) -> str | None:
         return None
     authority = uri[5:].split("/", 1)[0]
     return authority if authority.startswith("did:") else None
-
-
-def is_unresolved_target(target: str) -> bool:
-    """Whether an ``Unfollow`` target is a follow-record URI rather than the followed account's DID."""
-    return target.startswith("at://")
 
 
 def time_from_us(time_us: int) -> datetime:
@@ -287,6 +286,8 @@ class Jetstream(Adapter):
     def __init__(self) -> None:
         #: Lines that were valid but carry nothing cauterize models, by collection (or account status).
         self.ignored: Counter[str] = Counter()
+        # Insertion-ordered, so the oldest follow is the first key: evicting it is O(1).
+        self._follows: dict[str, str] = {}
 
     @classmethod
     def sniff(cls, obj: Any) -> bool:
@@ -331,7 +332,11 @@ class Jetstream(Adapter):
             if collection in (POST, REPOST):
                 return [PostDeleted(**common, post_id=uri)]
             if collection == FOLLOW:
-                return [Unfollow(**common, target=uri)]
+                target = self._follows.pop(uri, None)
+                if target is None:
+                    self.ignored[f"{FOLLOW}:unresolved-delete"] += 1
+                    return []
+                return [Unfollow(**common, target=target)]
             if collection == PROFILE:
                 return [ProfileChanged(**common, display_name="", bio="", avatar_hash="")]
             self.ignored[collection] += 1
@@ -354,7 +359,15 @@ class Jetstream(Adapter):
         subject = record.get("subject")
         if not isinstance(subject, str) or not subject.startswith("did:"):
             raise RecordError("field 'commit.record.subject' of a follow is not a DID")
+        self._remember_follow(uri, subject)
         return [Follow(**common, target=subject)]
+
+    def _remember_follow(self, uri: str, target: str) -> None:
+        follows = self._follows
+        follows.pop(uri, None)  # a re-created record moves to the young end
+        follows[uri] = target
+        if len(follows) > FOLLOW_MEMORY:
+            del follows[next(iter(follows))]
 
     def _post(self, common: dict[str, Any], uri: str, record: dict) -> list[Event | Reject]:
         text = record.get("text", "")
