@@ -41,7 +41,7 @@ from cauterize.events import (
     to_builtins,
 )
 from cauterize.ingest.base import RecordError, Reject
-from cauterize.ingest.jetstream import FOLLOW_MEMORY, Jetstream, time_from_us
+from cauterize.ingest.jetstream import FACET_TAG, FOLLOW_MEMORY, Jetstream, time_from_us
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream"
 
@@ -217,6 +217,21 @@ def test_bad_facets_reject_the_item_and_keep_the_post() -> None:
     assert msgspec.json.decode(rejects[0].raw) == {
         "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://x.example"}]
     }
+
+
+def test_hashtags_lose_a_written_hash_sign_and_repeat_once() -> None:
+    text = "#AshenBanner"
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "facets": [
+            {"index": {"byteStart": 0, "byteEnd": 12}, "features": [{"$type": FACET_TAG, "tag": "#AshenBanner"}]}
+        ],
+        "tags": ["AshenBanner", "#archive", "archive"],
+    }
+    post = only(list(Jetstream().parse(_line(commit=_POST | {"record": record}))))
+    assert post.hashtags == ("AshenBanner", "archive")
 
 
 def test_post_update_is_a_new_version_of_the_same_post() -> None:
