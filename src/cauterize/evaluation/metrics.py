@@ -1,0 +1,290 @@
+"""Scores of a pipeline run against a simulated world's truth: a pure function of parsed inputs.
+
+Account-level throughout: a pipeline is judged on which accounts it flagged (any decision) or
+actioned (``suspend``/``escalate``), and when. Definitions (also in docs/simulation.md):
+
+* positives are the truth's ``extremist`` accounts, every incarnation counted; the universe is
+  every account that ever existed (the header's ``counts.accounts``);
+* an account's flag time is the earliest ``event_time`` among its decisions;
+* a detector "flagged" an account when one of that account's decisions cites its signal; its
+  ROC-AUC ranks every account by the detector's highest score (``--signals`` when given, else
+  the scores cited in decisions), accounts it never scored counting as 0;
+* evasion figures are over replacement accounts (generation >= 1); "before 10 followers"
+  compares the follower count at flag time with 10; a parent is "correct" when an
+  ``evasion.*`` signal's ``parent_account_id`` is the truth's parent, "ranked first" when that
+  signal has the best (lowest) rank among the account's links.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from cauterize.evaluation.decisions import ENFORCING_ACTIONS, FLAG_ACTIONS, DecisionRecord, SignalRecord
+from cauterize.evaluation.stats import Confusion, confusion, median, percentile, roc_auc
+from cauterize.evaluation.truth import LABEL_CONFOUNDER, LABEL_EXTREMIST, AccountTruth, Truth
+
+Key = tuple[str, str]
+FOLLOWER_THRESHOLD = 10
+
+
+class FollowerSource(Protocol):
+    def at(self, when: datetime) -> int: ...
+
+
+def _share(n: int, d: int) -> float | None:
+    return n / d if d else None
+
+
+@dataclass
+class DetectorMetrics:
+    detector: str
+    accounts: int
+    confusion: dict[str, Any]
+    roc_auc: float | None
+    #: Where the scores for ROC-AUC came from: ``signals`` (the --signals file) or ``decisions``.
+    auc_source: str
+    scored_accounts: int
+
+
+@dataclass
+class EvasionMetrics:
+    replacements: int
+    flagged: int
+    flagged_share: float | None
+    before_first_post: int
+    before_first_post_share: float | None
+    before_10_followers: int
+    before_10_followers_share: float | None
+    minutes_to_flag_median: float | None
+    minutes_to_flag_p95: float | None
+    followers_at_flag_median: float | None
+    #: Replacements with at least one evasion link, and how many named the right parent.
+    linked: int
+    correct_parent: int
+    correct_parent_share: float | None
+    correct_parent_first: int
+    correct_parent_first_share: float | None
+    #: Linked to any earlier incarnation of the same persona (a grandparent is still useful).
+    correct_lineage: int
+    correct_lineage_share: float | None
+    #: Accounts that are not replacements but were linked to a parent (e.g. lookalikes).
+    false_links: int
+    by_technique: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class HarmRow:
+    total: int
+    flagged: int
+    flagged_share: float | None
+    actioned: int
+    actioned_share: float | None
+
+
+@dataclass
+class EvalReport:
+    scenario: str
+    accounts: int
+    extremist: int
+    confounders: int
+    decisions: int
+    flagged: dict[str, Any]
+    actioned: dict[str, Any]
+    detectors: list[DetectorMetrics]
+    evasion: EvasionMetrics
+    harm: dict[str, HarmRow]
+    harm_total: HarmRow
+    benign_flagged: int
+    benign_actioned: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _first_times(decisions: Iterable[DecisionRecord], actions: frozenset[str]) -> dict[Key, datetime]:
+    out: dict[Key, datetime] = {}
+    for d in decisions:
+        if d.action in actions:
+            prev = out.get(d.key)
+            if prev is None or d.event_time < prev:
+                out[d.key] = d.event_time
+    return out
+
+
+def _harm_row(accts: list[AccountTruth], flagged: Mapping[Key, datetime], actioned: Mapping[Key, datetime]) -> HarmRow:
+    f = sum(1 for a in accts if a.key in flagged)
+    x = sum(1 for a in accts if a.key in actioned)
+    return HarmRow(len(accts), f, _share(f, len(accts)), x, _share(x, len(accts)))
+
+
+def _detector_metrics(
+    decisions: list[DecisionRecord],
+    signals: list[SignalRecord] | None,
+    positives: set[Key],
+    universe: int,
+) -> list[DetectorMetrics]:
+    cited: dict[str, set[Key]] = defaultdict(set)
+    cited_scores: dict[str, dict[Key, float]] = defaultdict(dict)
+    for d in decisions:
+        if d.action not in FLAG_ACTIONS:
+            continue
+        for s in d.signals:
+            cited[s.detector].add(d.key)
+            best = cited_scores[s.detector].get(d.key)
+            cited_scores[s.detector][d.key] = s.score if best is None else max(best, s.score)
+    file_scores: dict[str, dict[Key, float]] = defaultdict(dict)
+    for s in signals or ():
+        best = file_scores[s.detector].get(s.key)
+        file_scores[s.detector][s.key] = s.score if best is None else max(best, s.score)
+    out = []
+    n_neg = universe - len(positives)
+    for det in sorted(set(cited) | set(file_scores)):
+        source = "signals" if signals is not None else "decisions"
+        scores = file_scores[det] if signals is not None else cited_scores[det]
+        pos = [v for k, v in scores.items() if k in positives]
+        neg = [v for k, v in scores.items() if k not in positives]
+        auc = roc_auc(pos, neg, len(positives) - len(pos), max(0, n_neg - len(neg)))
+        out.append(
+            DetectorMetrics(
+                detector=det,
+                accounts=len(cited[det]),
+                confusion=confusion(cited[det], positives, universe).as_dict(),
+                roc_auc=auc,
+                auc_source=source,
+                scored_accounts=len(scores),
+            )
+        )
+    return out
+
+
+def _evasion(
+    truth: Truth,
+    decisions: list[DecisionRecord],
+    signals: list[SignalRecord] | None,
+    flagged: Mapping[Key, datetime],
+    followers: Mapping[Key, FollowerSource] | None,
+) -> EvasionMetrics:
+    links: dict[Key, list[tuple[int, str]]] = defaultdict(list)
+    cited = [s for d in decisions if d.action in FLAG_ACTIONS for s in d.signals]
+    for s in [*cited, *(signals or ())]:
+        if s.is_evasion and "parent_account_id" in s.evidence:
+            rank = s.evidence.get("rank")
+            links[s.key].append((int(rank) if rank is not None else 1_000_000, str(s.evidence["parent_account_id"])))
+    replacements = [a for a in truth.accounts.values() if a.is_replacement]
+    n = len(replacements)
+    minutes: list[float] = []
+    reach: list[float] = []
+    before_post = before_10 = correct = first = lineage = linked = 0
+    by_tech: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for a in replacements:
+        tech = by_tech[a.technique or "unknown"]
+        tech[0] += 1
+        when = flagged.get(a.key)
+        if when is not None:
+            tech[1] += 1
+            minutes.append((when - a.created_at).total_seconds() / 60.0)
+            if a.first_post_at is None or when < a.first_post_at:
+                before_post += 1
+            count = a.followers_at(when)
+            if count is None and followers is not None and a.key in followers:
+                count = followers[a.key].at(when)
+            if count is not None:
+                reach.append(count)
+                if count < FOLLOWER_THRESHOLD:
+                    before_10 += 1
+        found = links.get(a.key)
+        if not found:
+            continue
+        linked += 1
+        parents = {p for _, p in found}
+        if a.parent_account_id in parents:
+            correct += 1
+            tech[2] += 1
+            best = min(r for r, _ in found)
+            if any(p == a.parent_account_id and r == best for r, p in found):
+                first += 1
+        ancestors = _ancestors(truth, a)
+        if parents & ancestors:
+            lineage += 1
+    false_links = sum(1 for k in links if not (truth.accounts.get(k) and truth.accounts[k].is_replacement))
+    flagged_n = sum(1 for a in replacements if a.key in flagged)
+    return EvasionMetrics(
+        replacements=n,
+        flagged=flagged_n,
+        flagged_share=_share(flagged_n, n),
+        before_first_post=before_post,
+        before_first_post_share=_share(before_post, n),
+        before_10_followers=before_10,
+        before_10_followers_share=_share(before_10, n) if reach or not flagged_n else None,
+        minutes_to_flag_median=median(minutes),
+        minutes_to_flag_p95=percentile(minutes, 95.0),
+        followers_at_flag_median=median(reach),
+        linked=linked,
+        correct_parent=correct,
+        correct_parent_share=_share(correct, n),
+        correct_parent_first=first,
+        correct_parent_first_share=_share(first, n),
+        correct_lineage=lineage,
+        correct_lineage_share=_share(lineage, n),
+        false_links=false_links,
+        by_technique={
+            t: {"replacements": v[0], "flagged": v[1], "flagged_share": _share(v[1], v[0]), "correct_parent": v[2]}
+            for t, v in sorted(by_tech.items())
+        },
+    )
+
+
+def _ancestors(truth: Truth, acct: AccountTruth) -> set[str]:
+    out: set[str] = set()
+    parent = acct.parent_account_id
+    while parent is not None and parent not in out:
+        out.add(parent)
+        p = truth.accounts.get((acct.platform, parent))
+        parent = p.parent_account_id if p else None
+    return out
+
+
+def evaluate(
+    truth: Truth,
+    decisions: Iterable[DecisionRecord],
+    signals: Iterable[SignalRecord] | None = None,
+    followers: Mapping[Key, FollowerSource] | None = None,
+) -> EvalReport:
+    """Score ``decisions`` (and optional raw ``signals``) against ``truth``.
+
+    ``followers`` supplies follower counts for accounts whose truth record has none (see
+    :func:`cauterize.evaluation.followers.follower_timelines`).
+    """
+    decisions = list(decisions)
+    signal_list = list(signals) if signals is not None else None
+    universe = truth.total_accounts
+    positives = {k for k, a in truth.accounts.items() if a.label == LABEL_EXTREMIST}
+    flagged = _first_times(decisions, FLAG_ACTIONS)
+    actioned = _first_times(decisions, ENFORCING_ACTIONS)
+    by_type: dict[str, list[AccountTruth]] = defaultdict(list)
+    for a in truth.accounts.values():
+        if a.label == LABEL_CONFOUNDER:
+            by_type[a.role].append(a)
+    listed = set(truth.accounts)
+    return EvalReport(
+        scenario=truth.header.scenario,
+        accounts=universe,
+        extremist=len(positives),
+        confounders=sum(len(v) for v in by_type.values()),
+        decisions=len(decisions),
+        flagged=confusion(set(flagged), positives, universe).as_dict(),
+        actioned=confusion(set(actioned), positives, universe).as_dict(),
+        detectors=_detector_metrics(decisions, signal_list, positives, universe),
+        evasion=_evasion(truth, decisions, signal_list, flagged, followers),
+        harm={t: _harm_row(v, flagged, actioned) for t, v in sorted(by_type.items())},
+        harm_total=_harm_row([a for v in by_type.values() for a in v], flagged, actioned),
+        benign_flagged=sum(1 for k in flagged if k not in listed),
+        benign_actioned=sum(1 for k in actioned if k not in listed),
+    )
+
+
+__all__ = ["Confusion", "DetectorMetrics", "EvalReport", "EvasionMetrics", "HarmRow", "evaluate"]
