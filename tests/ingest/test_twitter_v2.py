@@ -4,10 +4,10 @@ Real samples are read at run time from ``../shared/data/formats/twitter-v2`` (Do
 test data); tests that need them skip when the folder is absent. Expected counts are worked out
 in each test by reading the JSON directly, not hard-coded.
 
-The two files under ``tests/fixtures/twitter_v2/`` were written from the Twitter API v2
-documentation (response page and problem object shapes, field for field), because the real
-samples hold no tweet without an author and no error-only stream line (the streaming sample's
-"error" is a truncated last line); their content is synthetic.
+The files under ``tests/fixtures/twitter_v2/`` were written from the Twitter API v2
+documentation (response page, problem object and ``withheld`` shapes, field for field), because
+the real samples hold no tweet without an author, no withheld content and no error-only stream
+line (the streaming sample's "error" is a truncated last line); their content is synthetic.
 """
 
 from __future__ import annotations
@@ -385,6 +385,20 @@ def test_a_real_page_with_one_author_removed_keeps_the_others() -> None:
     also_expanded = victim["id"] in {t["id"] for t in obj["includes"].get("tweets", [])}
     assert after == (before if also_expanded else before - {victim["id"]})
     assert len(after) > 1
+
+
+def test_withheld_tweets_and_users_are_withhold_enforcement() -> None:
+    (line,) = lines(FIXTURES / "withheld.jsonl")
+    obj = json.loads(line)
+    tweet, user = obj["data"][0], obj["includes"]["users"][0]
+    actions = {(e.actor, e.post_id): e for e in of(EnforcementApplied, parse(line))}
+    on_tweet = actions[(tweet["author_id"], tweet["id"])]
+    on_user = actions[(user["id"], None)]
+    assert len(actions) == 2 and on_tweet.action == on_user.action == "withhold"
+    assert on_tweet.reason == "withheld in: " + ", ".join(sorted(tweet["withheld"]["country_codes"]))
+    assert on_user.reason == "withheld in: " + ", ".join(user["withheld"]["country_codes"])
+    assert on_tweet.time == datetime.fromisoformat(tweet["created_at"])
+    assert on_tweet.event_id == parse(line)[-1].event_id  # deterministic
 
 
 def test_malformed_and_foreign_records_are_record_errors() -> None:

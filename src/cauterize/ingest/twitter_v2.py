@@ -21,7 +21,10 @@ Mapping (platform ``twitter``):
   snapshot is dated by the newest tweet in the page's ``data``, else ``__twarc.retrieved_at``,
   else the newest expanded tweet, else the account's creation time. A known gap: a profile
   changed A -> B -> A replays A's event id, so the return to A is not a new event.
-* ``withheld`` on a tweet or a user becomes ``EnforcementApplied(action="withhold")``.
+* ``withheld`` on a tweet or a user becomes ``EnforcementApplied(action="withhold")``, the
+  countries in its reason ("withheld in: DE, FR"), event id ``tweet:<id>:withheld:DE,FR`` or
+  ``user:<id>:withheld:DE,FR``, dated like the profile snapshot (a tweet's own time if the page
+  has none).
 
 Rejects and errors: a data tweet without ``id``/``author_id``/``created_at`` is a ``Reject``
 (``where="data[i]"``) and the rest of the page is kept. An ``includes.tweets`` entry that has
@@ -279,20 +282,22 @@ def _post(tweet: dict, page: _Page) -> PostCreated:
     )
 
 
-def _withheld_reason(withheld: dict) -> str:
-    countries = [c for c in withheld.get("country_codes") or [] if isinstance(c, str)]
-    reason = "withheld in: " + ", ".join(sorted(countries)) if countries else "withheld"
-    return reason + " (copyright)" if withheld.get("copyright") is True else reason
+def _withheld(withheld: dict) -> tuple[str, str]:
+    """(reason, id suffix): the same countries give the same event, more countries a new one."""
+    countries = sorted(c for c in withheld.get("country_codes") or [] if isinstance(c, str))
+    reason = "withheld in: " + ", ".join(countries) if countries else "withheld"
+    copyright = withheld.get("copyright") is True
+    return (reason + " (copyright)" if copyright else reason), ",".join(countries) + (":copyright" if copyright else "")
 
 
 def _tweet_withheld(tweet: dict, post: PostCreated, page: _Page) -> EnforcementApplied | None:
     withheld = tweet.get("withheld")
     if not isinstance(withheld, dict):
         return None
-    reason = _withheld_reason(withheld)
+    reason, suffix = _withheld(withheld)
     return EnforcementApplied(
         platform=PLATFORM,
-        event_id=f"tweet:{post.post_id}:withheld:{reason}",
+        event_id=f"tweet:{post.post_id}:withheld:{suffix}",
         actor=post.actor,
         time=page.snapshot_time or post.time,
         action="withhold",
@@ -350,11 +355,11 @@ def _user_events(user: dict, page: _Page) -> list[Event]:
     )
     withheld = user.get("withheld")
     if isinstance(withheld, dict):
-        reason = _withheld_reason(withheld)
+        reason, suffix = _withheld(withheld)
         events.append(
             EnforcementApplied(
                 platform=PLATFORM,
-                event_id=f"user:{uid}:withheld:{reason}",
+                event_id=f"user:{uid}:withheld:{suffix}",
                 actor=uid,
                 time=snapshot_time,
                 action="withhold",
