@@ -14,6 +14,7 @@ atproto data model's JSON form (``{"$type": "blob", "ref": {"$link": cid}, ...}`
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,7 +42,15 @@ from cauterize.events import (
     to_builtins,
 )
 from cauterize.ingest.base import RecordError, Reject
-from cauterize.ingest.jetstream import FACET_TAG, FOLLOW_MEMORY, Jetstream, time_from_us
+from cauterize.ingest.jetstream import (
+    CODEC_RAW,
+    FACET_TAG,
+    FOLLOW_MEMORY,
+    Jetstream,
+    cid_from_sha256,
+    sha256_from_cid,
+    time_from_us,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jetstream"
 
@@ -49,8 +58,12 @@ ASHEN = "did:plc:ashenmedia22222222222222"
 EMBER = "did:plc:embercircle2222222222222"
 GREY = "did:plc:greycinder22222222222222"
 ALT = "did:plc:lurkeralt222222222222222"
-IMG1_CID = "bafkreia7y4kdq32idsznpcdurfy4wlm6rr4epox63ta6n4ehf6hskgwpta"
-AVATAR_CID = "bafkreixi2okaumpgdtd2r5sxyr673dhs7cwizetddm3sughwrqkdza57eq"
+# The fixture blobs are the real CIDs of the bytes b"fixture:<name>" (raw codec, SHA-256).
+IMG1_CID = "bafkreidjfugutvuroiv3wmq6mhzzv7fgtpoy6aoze34z5obskr5s6gso6i"
+IMG1_SHA256 = hashlib.sha256(b"fixture:img1").hexdigest()
+AVATAR_CID = "bafkreie52d3625zgxbh25yudsflziv3x7xcyg6dzgdtxp43b2gqibu4k2u"
+#: The CID of zero bytes, as every IPFS/atproto implementation writes it.
+EMPTY_RAW_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"
 PLC = re.compile(r"did:plc:[a-z2-7]{24}")
 
 
@@ -172,7 +185,7 @@ def test_image_blobs_keep_their_cid_as_id_and_hash() -> None:
     post = only(by_rkey("posts.jsonl")["create:3lashenimage2"])
     assert len(post.media) == 2
     first = post.media[0]
-    assert first == MediaRef(media_id=IMG1_CID, type="image", hashes={"cid": IMG1_CID})
+    assert first == MediaRef(media_id=IMG1_CID, type="image", hashes={"cid": IMG1_CID, "sha256": IMG1_SHA256})
     assert first.url is None
     assert post.media[1].type == "image" and post.media[1].hashes["cid"] != IMG1_CID
 
@@ -180,8 +193,9 @@ def test_image_blobs_keep_their_cid_as_id_and_hash() -> None:
 def test_video_blob() -> None:
     post = only(by_rkey("posts.jsonl")["create:3lashenvideo2"])
     assert [m.type for m in post.media] == ["video"]
-    assert post.media[0].hashes["cid"].startswith("bafkrei")
-    assert post.media[0].media_id == post.media[0].hashes["cid"]
+    video = post.media[0]
+    assert video.media_id == video.hashes["cid"]
+    assert video.hashes["sha256"] == hashlib.sha256(b"fixture:vid1").hexdigest()
 
 
 def test_external_embed_adds_a_url_and_drops_the_card_thumbnail() -> None:
@@ -524,7 +538,7 @@ def test_round_trip_post_with_everything() -> None:
         post_id=uri(ASHEN, "app.bsky.feed.post", "3lashenplain2"),
         text="🔥 نشرة @ember-circle.bsky.social see https://ashen-banner.example/n/2 #AshenBanner",
         lang="ar",
-        media=(MediaRef(media_id=IMG1_CID, type="image", hashes={"cid": IMG1_CID}),),
+        media=(MediaRef(media_id=IMG1_CID, type="image", hashes={"cid": IMG1_CID, "sha256": IMG1_SHA256}),),
         hashtags=("AshenBanner", "archive"),  # the second is not in the text: it travels in the record's tags
         mentions=(Mention(handle="ember-circle.bsky.social", account_id=EMBER),),
         urls=("https://ashen-banner.example/n/2",),
@@ -537,12 +551,14 @@ def test_round_trip_post_with_everything() -> None:
 
 
 def test_round_trip_video_and_external_link() -> None:
-    cid = "bafkreivideo2222222222222222222222222222222222222222222"
+    cid = cid_from_sha256(hashlib.sha256(b"clip").digest())
     post = PostCreated(
         **common(),
         post_id=uri(ASHEN, "app.bsky.feed.post", "3lashenvideo2"),
         text="clip",
-        media=(MediaRef(media_id=cid, type="video", hashes={"cid": cid}),),
+        media=(
+            MediaRef(media_id=cid, type="video", hashes={"cid": cid, "sha256": hashlib.sha256(b"clip").hexdigest()}),
+        ),
     )
     linked = PostCreated(
         **common("sim-2"),
@@ -622,9 +638,52 @@ def test_non_did_ids_map_to_the_same_did_everywhere() -> None:
     assert back_deleted.post_id == back_post.post_id == post_uri("sim-post-1", "sim-user-1")
 
 
-def test_placeholder_cids_are_cid_shaped() -> None:
+def test_cids_and_sha256() -> None:
+    assert cid_from_sha256(hashlib.sha256(b"").digest()) == EMPTY_RAW_CID
+    assert sha256_from_cid(EMPTY_RAW_CID) == hashlib.sha256(b"").hexdigest()
+    assert sha256_from_cid(IMG1_CID) == IMG1_SHA256
+    # A record (dag-cbor) CID hashes an encoding, not a file; other strings are not CIDs at all.
+    assert sha256_from_cid(placeholder_cid("x")) is None
+    assert sha256_from_cid("bafkreinotbase32!!") is None
+    assert sha256_from_cid("QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG") is None
     assert re.fullmatch(r"bafyrei[a-z2-7]{52}", placeholder_cid("x"))
-    assert re.fullmatch(r"bafkrei[a-z2-7]{52}", placeholder_cid("x", prefix="bafkrei"))
+    assert re.fullmatch(r"bafkrei[a-z2-7]{52}", placeholder_cid("x", CODEC_RAW))
+
+
+def test_media_known_only_by_sha256_comes_back_with_its_real_cid() -> None:
+    sha256 = hashlib.sha256(b"banner.jpg bytes").hexdigest()
+    post = PostCreated(
+        **common(),
+        post_id="p1",
+        text="flag",
+        media=(
+            MediaRef(
+                media_id="m1",
+                type="image",
+                url="https://media.sim.invalid/1.jpg",
+                hashes={"sha256": sha256, "md5": "0" * 32},
+            ),
+        ),
+    )
+    back = only(round_trip([post]))
+    cid = cid_from_sha256(bytes.fromhex(sha256))
+    assert back.media == (MediaRef(media_id=cid, type="image", hashes={"cid": cid, "sha256": sha256}),)
+
+
+def test_mentions_and_links_missing_from_the_text_are_appended() -> None:
+    post = PostCreated(
+        **common(),
+        post_id="p1",
+        text="meeting notes",
+        mentions=(Mention(handle="ember-circle.bsky.social", account_id=EMBER), Mention(handle="nobody-known")),
+        urls=("https://card.example/a", "https://second.example/b"),
+    )
+    back = only(round_trip([post]))
+    assert back.text == "meeting notes @ember-circle.bsky.social https://second.example/b"
+    # The mention without an account id cannot be a facet (a facet names a DID): it is dropped.
+    assert back.mentions == (Mention(handle="ember-circle.bsky.social", account_id=EMBER),)
+    # The first URL rode in the link card, which the adapter reads after the facets.
+    assert back.urls == ("https://second.example/b", "https://card.example/a")
 
 
 _HANDLE = st.from_regex(r"[a-z][a-z0-9-]{0,20}\.bsky\.social", fullmatch=True)

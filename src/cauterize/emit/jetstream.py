@@ -10,18 +10,20 @@ Identifiers. An account id that is already a DID is kept. Any other id is mapped
 event and every run. A post id that is an ``at://`` URI keeps its rkey; any other post id gets a
 TID-shaped rkey hashed from it, so the post, the replies to it and its deletion all name one URI.
 Reposts, replies and quotes of a post whose author is unknown get a DID hashed from the post id.
-``rev`` is a TID built from the event time; record and blob CIDs that the canonical event does
-not carry are hashed placeholders in CID shape, not real content hashes.
+``rev`` is a TID built from the event time. A blob CID is the one in ``hashes["cid"]``, else the
+real CID rebuilt from ``hashes["sha256"]`` (a blob CID is the file's SHA-256), else a well-formed
+CID of the media id; record CIDs are well-formed CIDs of the record's URI, not of its bytes.
 
 What each canonical event becomes:
 
 * ``PostCreated`` -> a post create commit (``langs``, facets, ``reply`` with root = parent, and an
   embed), or a repost create commit when ``repost_of`` is set (its text is dropped: a repost has
-  none). A mention, hashtag or URL becomes a facet over its first occurrence in the text, with
-  UTF-8 byte offsets; a hashtag not in the text goes to the record's ``tags``; the first URL not in
-  the text becomes an ``embed.external`` if the embed has room. Image media become an
-  ``embed.images``, else the first video an ``embed.video``; ``quote_of`` makes it an
-  ``embed.record`` (``embed.recordWithMedia`` with media).
+  none). Mentions, URLs and hashtags become facets over their first occurrence in the text, with
+  UTF-8 byte offsets. Bluesky shows every mention and link in the text, so a mention the text
+  lacks is appended to it; so is a URL the text lacks, except the first, which becomes an
+  ``embed.external`` link card when the post has no media; a hashtag the text lacks goes to the
+  record's ``tags``. Image media become an ``embed.images``, else the first video an
+  ``embed.video``; ``quote_of`` makes it an ``embed.record`` (``embed.recordWithMedia`` with media).
 * ``PostDeleted`` -> a delete commit of the post (or repost) record.
 * ``Follow`` / ``Unfollow`` -> a follow create / delete commit; the rkey is hashed from the pair
   of DIDs, so an unfollow deletes the very record its follow created.
@@ -38,15 +40,17 @@ repo), ``EnforcementApplied`` ``withhold``/``unwithhold``/``remove_post`` (Blues
 with labels, which travel on the labeler stream, not the repo stream), and an event whose fields
 give nothing to write (a ``ProfileChanged`` with only follower counts).
 
-What does not survive ``encode`` then the adapter: event ids (re-derived from rkey/rev/seq);
-``createdAt`` vs event time (both are the event time); ``AccountCreated`` comes back as
-``ProfileChanged``; ``None`` profile fields come back as ``""`` (a profile record is a full
-snapshot); ``avatar_url``, ``protected`` and counts; media ``url``/other hashes (media come back
-with the CID as id and only hash); media types other than image and video, videos beside
-images, and all but the first video; mentions without an account id or not found in the text;
-URLs neither in the text nor fitting the embed; the reply root; ``undelete`` (comes back as
-``unsuspend``); an ``Unfollow`` whose ``Follow`` was not written earlier in the same stream (the
-adapter cannot resolve its target and drops it); non-DID ids (come back as their mapped DIDs).
+What does not survive ``encode`` then the adapter: the platform (always ``bluesky``); event ids
+(re-derived from rkey/rev/seq); ``createdAt`` vs event time (both are the event time);
+``AccountCreated`` (comes back as ``ProfileChanged``); ``None`` profile fields (come back as
+``""``: a profile record is a full snapshot); ``avatar_url``, ``protected`` and counts; media
+``url`` and hashes other than ``cid``/``sha256`` (media come back with the CID as id and with
+``cid`` and ``sha256``); media types other than image and video, videos beside images, all but the
+first video; mentions without an account id; the text, when mentions or URLs were appended to it;
+the order of URLs or hashtags split between facets and the card or ``tags``; the reply root;
+``undelete`` (comes back as ``unsuspend``); an ``Unfollow`` whose ``Follow`` was not written
+earlier in the same stream (a follow delete names no target: the adapter drops it); non-DID ids
+(come back as their mapped DIDs).
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ from cauterize.events import (
     Unfollow,
 )
 from cauterize.ingest.jetstream import (
+    CODEC_DAG_CBOR,
+    CODEC_RAW,
     DELETE_STATUSES,
     EMBED_EXTERNAL,
     EMBED_IMAGES,
@@ -89,6 +95,7 @@ from cauterize.ingest.jetstream import (
     REPOST,
     SUSPEND_STATUSES,
     at_uri,
+    cid_from_sha256,
     parse_at_uri,
 )
 
@@ -115,9 +122,9 @@ def tid_for(key: str) -> str:
     return tid(int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big"))
 
 
-def placeholder_cid(key: str, prefix: str = "bafyrei") -> str:
-    """A CID-shaped string (``bafyrei`` records, ``bafkrei`` blobs) hashed from ``key``; not a real CID."""
-    return prefix + _b32(key.encode("utf-8"))[:52]
+def placeholder_cid(key: str, codec: int = CODEC_DAG_CBOR) -> str:
+    """A well-formed CID of ``key``'s bytes: it stands in for the CID of content we do not have."""
+    return cid_from_sha256(hashlib.sha256(key.encode("utf-8")).digest(), codec)
 
 
 def time_us(time: datetime) -> int:
@@ -155,8 +162,18 @@ def _locate(text: str, needle: str) -> dict[str, int] | None:
     return {"byteStart": start, "byteEnd": start + len(needle.encode("utf-8"))}
 
 
+def _blob_cid(media: MediaRef) -> str:
+    """The blob CID: given, else the real one rebuilt from a known SHA-256, else a placeholder."""
+    if media.hashes.get("cid"):
+        return media.hashes["cid"]
+    sha256 = media.hashes.get("sha256", "")
+    if re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+        return cid_from_sha256(bytes.fromhex(sha256))
+    return placeholder_cid(f"media:{media.media_id}:{media.url}", CODEC_RAW)
+
+
 def _blob(media: MediaRef, mime_type: str) -> dict[str, Any]:
-    cid = media.hashes.get("cid") or placeholder_cid(f"media:{media.media_id}:{media.url}", prefix="bafkrei")
+    cid = _blob_cid(media)
     return {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime_type, "size": 0}
 
 
@@ -172,35 +189,50 @@ def _media_embed(media: tuple[MediaRef, ...], spare_url: str | None) -> dict[str
     return None
 
 
+def _facet(index: dict[str, int], feature: dict[str, str]) -> dict[str, Any]:
+    return {"index": index, "features": [feature]}
+
+
+def _place(text: str, token: str) -> tuple[str, dict[str, int]]:
+    """Where ``token`` is in ``text``; appended first when absent (Bluesky shows every mention and link)."""
+    index = _locate(text, token)
+    if index is not None:
+        return text, index
+    text = f"{text} {token}" if text else token
+    end = len(text.encode("utf-8"))
+    return text, {"byteStart": end - len(token.encode("utf-8")), "byteEnd": end}
+
+
 def post_record(post: PostCreated) -> dict[str, Any]:
     """The ``app.bsky.feed.post`` record for a canonical post."""
     text = post.text
-    record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(post.time)}
-    if post.lang:
-        record["langs"] = [post.lang]
-
+    # Facets stay in canonical order (mentions, links, tags) rather than text order, so the
+    # adapter gives each list back in the order it came in.
     facets: list[dict[str, Any]] = []
     for mention in post.mentions:
-        index = _locate(text, "@" + mention.handle) if mention.account_id else None
-        if index is not None and mention.account_id is not None:
-            facets.append({"index": index, "features": [{"$type": FACET_MENTION, "did": to_did(mention.account_id)}]})
-    spare_urls: list[str] = []
+        if mention.account_id is not None:  # a mention facet must name a DID
+            text, index = _place(text, "@" + mention.handle)
+            facets.append(_facet(index, {"$type": FACET_MENTION, "did": to_did(mention.account_id)}))
+    has_media = any(m.type in ("image", "video") for m in post.media)
+    card_url: str | None = None
     for url in post.urls:
-        index = _locate(text, url)
-        if index is None:
-            spare_urls.append(url)
-        else:
-            facets.append({"index": index, "features": [{"$type": FACET_LINK, "uri": url}]})
+        if _locate(text, url) is None and card_url is None and not has_media:
+            card_url = url  # a link card carries it without touching the text
+            continue
+        text, index = _place(text, url)
+        facets.append(_facet(index, {"$type": FACET_LINK, "uri": url}))
     tags: list[str] = []
     for tag in post.hashtags:
         index = _locate(text, "#" + tag)
         if index is None:
             tags.append(tag)
         else:
-            facets.append({"index": index, "features": [{"$type": FACET_TAG, "tag": tag}]})
+            facets.append(_facet(index, {"$type": FACET_TAG, "tag": tag}))
+
+    record: dict[str, Any] = {"$type": POST, "text": text, "createdAt": iso(post.time)}
+    if post.lang:
+        record["langs"] = [post.lang]
     if facets:
-        # Left in canonical order (mentions, links, tags) rather than text order, so the adapter
-        # gives the lists back in the order they came in.
         record["facets"] = facets
     if tags:
         record["tags"] = tags
@@ -209,7 +241,7 @@ def post_record(post: PostCreated) -> dict[str, Any]:
         ref = _strong_ref(post.reply_to)
         record["reply"] = {"root": ref, "parent": ref}
 
-    media = _media_embed(post.media, spare_urls[0] if spare_urls else None)
+    media = _media_embed(post.media, card_url)
     if post.quote_of is not None:
         quoted = {"$type": EMBED_RECORD, "record": _strong_ref(post.quote_of)}
         record["embed"] = (

@@ -26,8 +26,9 @@ Mapping:
   ``tags`` are added too). ``reply.parent`` is ``reply_to`` (the root is not kept). An
   ``embed.record`` (or the record of ``embed.recordWithMedia``) pointing at a post is ``quote_of``;
   embedded lists, feeds and starter packs are not posts and are not kept. Image and video blobs
-  become ``MediaRef`` with the blob CID as ``media_id`` and ``hashes={"cid": ...}`` (the CID is a
-  SHA-256 content hash of the exact file). An ``embed.external`` adds its URI to ``urls``; its
+  become ``MediaRef`` with the blob CID as ``media_id`` and in ``hashes["cid"]``. A blob CID is a
+  CIDv1 of the raw bytes with a SHA-256 multihash, i.e. the file's SHA-256 in other clothes, so
+  ``hashes["sha256"]`` (hex) is given too: it matches exact-file hash lists from other platforms. An ``embed.external`` adds its URI to ``urls``; its
   thumbnail is the site's card image, not the author's media, and is not kept. No media URL is
   built: serving a blob needs the author's PDS host (from the DID document, a network lookup) or
   one AppView's CDN, which may stop serving it.
@@ -68,6 +69,8 @@ good post (a facet, the reply, the embed) yields a :class:`Reject` naming it, af
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -162,6 +165,31 @@ def _object(value: Any, name: str) -> dict:
     if not isinstance(value, dict):
         raise RecordError(f"field {name!r} is not an object")
     return value
+
+
+CODEC_RAW = 0x55  # blobs: the CID hashes the file's own bytes
+CODEC_DAG_CBOR = 0x71  # records
+_SHA256_MULTIHASH = b"\x12\x20"  # sha2-256, 32-byte digest
+
+
+def cid_from_sha256(digest: bytes, codec: int = CODEC_RAW) -> str:
+    """The base32 CIDv1 string for a SHA-256 digest (``bafkrei...`` for raw, ``bafyrei...`` for dag-cbor)."""
+    raw = bytes([1, codec]) + _SHA256_MULTIHASH + digest
+    return "b" + base64.b32encode(raw).decode("ascii").lower().rstrip("=")
+
+
+def sha256_from_cid(cid: str) -> str | None:
+    """The hex SHA-256 of the file a raw-codec CIDv1 names; ``None`` for any other kind of CID."""
+    if not cid.startswith("b"):
+        return None
+    body = cid[1:].upper()
+    try:
+        raw = base64.b32decode(body + "=" * (-len(body) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != 36 or raw[:2] != bytes([1, CODEC_RAW]) or raw[2:4] != _SHA256_MULTIHASH:
+        return None
+    return raw[4:].hex()
 
 
 def _blob_cid(blob: Any) -> str | None:
@@ -267,7 +295,11 @@ class _PostParts:
         cid = _blob_cid(blob)
         if cid is None:
             raise _BadItem(f"{media_type} blob has no CID")
-        self.media.append(MediaRef(media_id=cid, type=media_type, hashes={"cid": cid}))  # type: ignore[arg-type]
+        hashes = {"cid": cid}
+        sha256 = sha256_from_cid(cid)
+        if sha256 is not None:
+            hashes["sha256"] = sha256
+        self.media.append(MediaRef(media_id=cid, type=media_type, hashes=hashes))  # type: ignore[arg-type]
 
 
 def _reject(reason: str, where: str, item: Any) -> Reject:
