@@ -44,6 +44,7 @@ from cauterize.events import (
 from cauterize.ingest.base import RecordError, Reject
 from cauterize.ingest.jetstream import (
     CODEC_RAW,
+    FACET_MENTION,
     FACET_TAG,
     FOLLOW_MEMORY,
     Jetstream,
@@ -233,6 +234,30 @@ def test_bad_facets_reject_the_item_and_keep_the_post() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (3, 28),  # counted in characters, as a buggy client might: splits the second emoji
+        (10, 34),  # one byte late: misses the "@"
+        (9, 37),  # runs past the handle into the next word
+        (30, 99),  # past the end of the text
+    ],
+)
+def test_a_mention_over_the_wrong_bytes_keeps_the_did_not_garbage(start: int, end: int) -> None:
+    text = "🔥🔥 @ember-circle.bsky.social hi"
+    assert text.encode()[9:34].decode() == "@ember-circle.bsky.social"  # the right range, for contrast
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": "2026-01-01T00:00:00.000Z",
+        "facets": [
+            {"index": {"byteStart": start, "byteEnd": end}, "features": [{"$type": FACET_MENTION, "did": EMBER}]}
+        ],
+    }
+    post = only(list(Jetstream().parse(_line(commit=_POST | {"record": record}))))
+    assert post.mentions == (Mention(handle=EMBER, account_id=EMBER),)
+
+
 def test_hashtags_lose_a_written_hash_sign_and_repeat_once() -> None:
     text = "#AshenBanner"
     record = {
@@ -406,6 +431,7 @@ _DROP = object()
         (_line(did="ashen-media.bsky.social"), "not a DID"),
         (_line(time_us="1767225600000000"), "'time_us' is not a non-negative integer"),
         (_line(kind="label"), "unknown event kind 'label'"),
+        (_line(time_us=10**18), "'time_us' is out of range"),
         (_line(commit=_DROP), "'commit'"),
         (_line(kind="identity"), "'identity'"),
         (_line(kind="account", account={"did": ASHEN, "seq": 1}), "'account.active'"),

@@ -114,6 +114,10 @@ DELETE_STATUSES = frozenset({"deleted", "deactivated"})
 
 INVALID_HANDLE = "handle.invalid"
 
+CODEC_RAW = 0x55  # blobs: the CID hashes the file's own bytes
+CODEC_DAG_CBOR = 0x71  # records
+_SHA256_MULTIHASH = b"\x12\x20"  # sha2-256, 32-byte digest
+
 _KINDS = ("commit", "identity", "account")
 #: How many recent follows (record -> followed DID) a Jetstream adapter keeps to resolve deletes.
 FOLLOW_MEMORY = 100_000
@@ -167,11 +171,6 @@ def _object(value: Any, name: str) -> dict:
     return value
 
 
-CODEC_RAW = 0x55  # blobs: the CID hashes the file's own bytes
-CODEC_DAG_CBOR = 0x71  # records
-_SHA256_MULTIHASH = b"\x12\x20"  # sha2-256, 32-byte digest
-
-
 def cid_from_sha256(digest: bytes, codec: int = CODEC_RAW) -> str:
     """The base32 CIDv1 string for a SHA-256 digest (``bafkrei...`` for raw, ``bafyrei...`` for dag-cbor)."""
     raw = bytes([1, codec]) + _SHA256_MULTIHASH + digest
@@ -220,6 +219,10 @@ def _cut(text: bytes, start: Any, end: Any) -> str | None:
         return None
 
 
+def _has_space(text: str) -> bool:
+    return any(c.isspace() for c in text)
+
+
 class _PostParts:
     """What the facets, tags and embed of one post add up to, de-duplicated in order of appearance."""
 
@@ -243,9 +246,12 @@ class _PostParts:
                 did = feature.get("did")
                 if not isinstance(did, str) or not did.startswith("did:"):
                     raise _BadItem("mention facet has no did")
-                # A handle cut from a bad range would be garbage; the DID still names the account.
-                handle = covered.lstrip("@").strip() if covered else ""
-                self.mentions.setdefault(did, Mention(handle=handle or did, account_id=did))
+                # A handle cut from a wrong range would be garbage that handle matching then trusts;
+                # the DID names the account either way.
+                handle = did
+                if covered is not None and len(covered) > 1 and covered[0] == "@" and not _has_space(covered):
+                    handle = covered[1:]
+                self.mentions.setdefault(did, Mention(handle=handle, account_id=did))
             elif kind == FACET_LINK:
                 uri = feature.get("uri")
                 if not isinstance(uri, str) or not uri:
@@ -342,7 +348,10 @@ class Jetstream(Adapter):
         if kind not in _KINDS:
             raise RecordError(f"unknown event kind {kind!r}; expected one of {', '.join(_KINDS)}")
         payload = _object(require(obj, kind), kind)
-        time = time_from_us(time_us)
+        try:
+            time = time_from_us(time_us)
+        except OverflowError:
+            raise RecordError(f"field 'time_us' is out of range: {time_us}") from None
         if kind == "commit":
             return self._commit(did, time_us, time, payload)
         if kind == "identity":
