@@ -14,8 +14,10 @@ Determinism: one ``random.Random(seed)`` consumed in a fixed order, no iteration
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
+import itertools
 import math
 import random
 from collections import deque
@@ -188,11 +190,11 @@ class Simulation:
                 yield t, self._new_benign(ID_BASE + position, benign_weights)
 
     def _benign_weights(self) -> list[float]:
-        return [self.cfg.benign.languages[k] for k in self.langs]
+        return list(itertools.accumulate(self.cfg.benign.languages[k] for k in self.langs))
 
-    def _new_benign(self, account_id: int, lang_weights: list[float]) -> int:
+    def _new_benign(self, account_id: int, lang_cum: list[float]) -> int:
         b, rng = self.cfg.benign, self.rng
-        lang_idx = rng.choices(range(len(self.langs)), weights=lang_weights)[0]
+        lang_idx = bisect.bisect(lang_cum, rng.random() * lang_cum[-1])
         handle, _display = names.ordinary_handle(rng, self.langs[lang_idx])
         handle = names.unique(handle, self.taken, rng)
         followers = pareto_int(rng, b.follower_min, b.follower_pareto_alpha)
@@ -489,7 +491,7 @@ class Simulation:
             target_pid, target = self.recent_benign[rng.randrange(len(self.recent_benign))]
             reply_to = PostRef(post_id=target_pid, account_id=str(pop.ids[target]))
         if rng.random() < self.cfg.benign.mention_share:
-            j = rng.choices(range(len(pop)), cum_weights=pop.cum_popularity)[0]
+            j = self._popular()
             mentions = (Mention(handle=pop.handles[j], account_id=str(pop.ids[j])),)
         attack = self.attack_at(t)
         if attack and rng.random() < self.cfg.attacks.storm_share:
@@ -512,10 +514,14 @@ class Simulation:
         )
         self.recent_benign.append((pid, i))
 
+    def _popular(self) -> int:
+        """An ordinary account drawn in proportion to its initial popularity."""
+        cum = self.pop.cum_popularity
+        return min(bisect.bisect(cum, self.rng.random() * cum[-1]), len(cum) - 1)
+
     def _benign_target(self, i: int) -> int:
-        pop = self.pop
-        j = self.rng.choices(range(len(pop)), cum_weights=pop.cum_popularity)[0]
-        return j if j != i else (j + 1) % len(pop)
+        j = self._popular()
+        return j if j != i else (j + 1) % len(self.pop)
 
     def _benign_follow(self, t: int, i: int) -> None:
         j = self._benign_target(i)
@@ -793,19 +799,20 @@ class Simulation:
             actor, asker_handle = str(self.pop.ids[asker]), self.pop.handles[asker]
         else:
             return
-        pid = self._pid()
-        self.emit(
-            PostCreated(
-                platform=self.platform,
-                event_id=self._eid(),
-                actor=actor,
-                time=self.dt(t),
-                post_id=pid,
-                text=text.QUESTION.format(handle=recruiter.handle, group=net.name),
-                lang="en",
-                mentions=(Mention(handle=recruiter.handle, account_id=recruiter.account_id),),
+        fields: dict[str, Any] = {
+            "text": text.QUESTION.format(handle=recruiter.handle, group=net.name),
+            "lang": "en",
+            "mentions": (Mention(handle=recruiter.handle, account_id=recruiter.account_id),),
+        }
+        if isinstance(asker, Acct):
+            pid = self._post(t, asker, **fields)
+        else:
+            pid = self._pid()
+            self.emit(
+                PostCreated(
+                    platform=self.platform, event_id=self._eid(), actor=actor, time=self.dt(t), post_id=pid, **fields
+                )
             )
-        )
         arg = (recruiter, pid, actor, asker_handle)
         self.schedule(t + 30 + int(rng.expovariate(1 / 600)), self._answer, arg)
 
