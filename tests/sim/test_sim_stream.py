@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import subprocess
 import sys
@@ -58,7 +59,7 @@ def test_every_line_decodes_and_time_never_goes_back(world: World) -> None:
     lines = world.events_path.read_bytes().splitlines()
     assert len(lines) == len(world.events) == world.truth.header.counts["events"]
     times = [e.time for e in world.events]
-    assert all(a <= b for a, b in zip(times, times[1:], strict=False))
+    assert all(a <= b for a, b in itertools.pairwise(times))
     assert times[0] >= world.cfg.start
     assert times[-1] < world.truth.header.end
 

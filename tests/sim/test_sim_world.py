@@ -6,6 +6,7 @@ import dataclasses
 import random
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -237,7 +238,7 @@ def test_lookalike_ordinary_handles_are_common(world: World) -> None:
         (names.transliteration, "mohammed_ali", {"muhammad_ali", "mohamed_ali", "mhmd_ali"}),
     ],
 )
-def test_evasion_techniques(fn, handle: str, expected: set[str]) -> None:  # noqa: ANN001
+def test_evasion_techniques(fn: Callable[[str, random.Random], str | None], handle: str, expected: set[str]) -> None:
     results = {fn(handle, random.Random(s)) for s in range(30)}
     assert results <= expected and results
 
