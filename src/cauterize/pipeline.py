@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +132,43 @@ class ReorderBuffer:
         return out
 
 
+class _Writer:
+    """Writes batches on a second thread while the caller parses and scores the next one.
+
+    SQLite releases the GIL while it steps through an insert, so the store's work overlaps
+    with parsing and detection. Keys of batches handed over but not yet committed stay in
+    ``inflight`` until the commit, so deduplication never misses an event caught between the two.
+    A batch the store refuses comes back through ``failed`` for the caller to retry event by event.
+    """
+
+    def __init__(self, store: Store, depth: int = 2):
+        self.store = store
+        self.inflight: set[tuple[str, str]] = set()
+        self.failed: list[tuple[list[Event], Batch]] = []
+        self._queue: queue.Queue[tuple[list[Event], Batch] | None] = queue.Queue(maxsize=depth)
+        self._thread = threading.Thread(target=self._loop, name="cauterize-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, events: list[Event], batch: Batch) -> None:
+        self.inflight.update((e.platform, e.event_id) for e in events)
+        self._queue.put((events, batch))
+
+    def _loop(self) -> None:
+        while (item := self._queue.get()) is not None:
+            events, batch = item
+            try:
+                self.store.write(batch)
+            except Exception:
+                self.failed.append(item)
+            finally:
+                # Only after the commit: a reader who misses the key here finds it in the store.
+                self.inflight.difference_update((e.platform, e.event_id) for e in events)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+
 class _StoreContext:
     """What detectors may read: account state, through the store."""
 
@@ -181,17 +220,23 @@ class Pipeline:
         buffer = ReorderBuffer(self.reorder_window)
         pending: list[Event] = []
         dead: list[dict[str, Any]] = []
+        writer = _Writer(self.store)
 
         def release(events: list[Event]) -> None:
             pending.extend(events)
             if len(pending) >= self.batch_size:
-                self._flush(pending, summary, dead)
+                self._flush(pending, summary, dead, writer)
                 pending.clear()
 
-        for source in sources:
-            self._run_source(source, fmt, buffer, release, summary, dead, progress)
-        release(buffer.drain())
-        self._flush(pending, summary, dead)
+        try:
+            for source in sources:
+                self._run_source(source, fmt, buffer, release, summary, dead, progress)
+            release(buffer.drain())
+            self._flush(pending, summary, dead, writer)
+        finally:
+            writer.close()
+        for events, _batch in writer.failed:
+            self._write_one_by_one(events, summary, dead)
         self._write_dead(dead, summary)
         summary.finished_at = _now()
         self.store.finish_run(summary.run_id, summary.finished_at, summary.as_dict())
@@ -285,11 +330,13 @@ class Pipeline:
 
     # -- processing a batch -------------------------------------------------------------------------
 
-    def _flush(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]]) -> None:
+    def _flush(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]], writer: _Writer) -> None:
         if not events:
             return
         keys = [(e.platform, e.event_id) for e in events]
-        known = self.store.known_event_ids(keys)
+        # In flight first, then the store: see _Writer for why the order matters.
+        inflight = {k for k in keys if k in writer.inflight}
+        known = self.store.known_event_ids(keys) | inflight
         fresh: list[Event] = []
         seen: set[tuple[str, str]] = set()
         for e, k in zip(events, keys, strict=True):
@@ -304,19 +351,20 @@ class Pipeline:
         batch = Batch(ingested_at=now, run_id=summary.run_id)
         for event in fresh:
             self._process(event, batch, summary, dead, now)
-        try:
-            self.store.write(batch)
-        except Exception:
-            # One poisoned event must not cost the batch: retry one by one, dead-letter the culprit.
-            for event in fresh:
-                single = Batch(ingested_at=now, run_id=summary.run_id)
-                self._process(event, single, RunSummary(), [], now)
-                try:
-                    self.store.write(single)
-                except Exception as exc:
-                    summary.events_new -= 1
-                    record = RawRecord(f"event {event.platform}:{event.event_id}", 0, single.events[0]["payload"])
-                    self._dead(dead, summary, {"dead_letters": 0}, record, f"store rejected the event: {exc!s:.500}")
+        writer.submit(fresh, batch)
+
+    def _write_one_by_one(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]]) -> None:
+        """One poisoned event must not cost its batch: write each alone, dead-letter the culprit."""
+        now = _now()
+        for event in events:
+            single = Batch(ingested_at=now, run_id=summary.run_id)
+            self._process(event, single, RunSummary(), [], now)
+            try:
+                self.store.write(single)
+            except Exception as exc:
+                summary.events_new -= 1
+                record = RawRecord(f"event {event.platform}:{event.event_id}", 0, single.events[0]["payload"])
+                self._dead(dead, summary, {"dead_letters": 0}, record, f"store rejected the event: {exc!s:.500}")
 
     def _process(
         self, event: Event, batch: Batch, summary: RunSummary, dead: list[dict[str, Any]], now: datetime

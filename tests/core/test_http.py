@@ -8,7 +8,11 @@ from tests.conftest import ev, jsonl
 
 def test_http_ingest_stores_good_records_and_reports_bad_ones(cfg):
     client = TestClient(create_app(cfg))
-    body = jsonl(ev("account_created", "c1", "a1", 0, handle="x")) + b"{oops\n" + jsonl(ev("follow", "f", "a2", 1, target="a1"))
+    body = (
+        jsonl(ev("account_created", "c1", "a1", 0, handle="x"))
+        + b"{oops\n"
+        + jsonl(ev("follow", "f", "a2", 1, target="a1"))
+    )
     r = client.post("/v1/ingest", content=body)
     assert r.status_code == 200
     data = r.json()

@@ -159,3 +159,20 @@ def test_edges_record_who_amplifies_whom(pipeline, store):
     with store.engine.connect() as conn:
         rows = {(r.src, r.dst, r.kind) for r in conn.execute(select(edges))}
     assert rows == {("a2", "a1", "follow"), ("a2", "@ashen_media", "mention")}
+
+
+def test_an_event_the_store_refuses_is_dead_lettered_and_its_batch_kept(pipeline, store, monkeypatch):
+    real = store._write
+
+    def refusing(conn, batch):
+        if any(row["event_id"] == "p2" for row in batch.events):
+            raise ValueError("value too long for type character varying(128)")
+        real(conn, batch)
+
+    monkeypatch.setattr(store, "_write", refusing)
+    summary = pipeline.run([BytesSource(jsonl(*GOOD), "poison")])
+    assert summary.events_new == len(GOOD) - 1
+    assert store.counts()["events"] == len(GOOD) - 1
+    (row,) = store.dead_letters(summary.run_id)
+    assert row["source"] == "event testnet:p2" and "store rejected the event" in row["reason"]
+    assert b'"event_id":"p2"' in row["raw"]

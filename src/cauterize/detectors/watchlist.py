@@ -54,41 +54,51 @@ class WatchlistDetector(Detector):
 
     def _texts(self, event: Event) -> Sequence[tuple[str, str]]:
         if isinstance(event, PostCreated):
-            return (("text", event.text),)
+            return (("text", event.text),) if event.text else ()
         fields = ("handle", "display_name", "bio")
         return tuple((f, v) for f in fields if (v := getattr(event, f, None)))
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
-        hits: dict[str, list[dict[str, Any]]] = {}
-        if isinstance(event, PostCreated) and self._hashtags:
-            for tag in event.hashtags:
+        # This runs on every post: return early, and build evidence only on a hit.
+        hits: dict[str, list[dict[str, Any]]] | None = None
+        is_post = isinstance(event, PostCreated)
+        if is_post and self._hashtags and event.hashtags:  # type: ignore[attr-defined]
+            for tag in event.hashtags:  # type: ignore[attr-defined]
                 entry = self._hashtags.get(fold(tag.lstrip("#")))
                 if entry:
+                    hits = hits or {}
                     hits.setdefault(entry[0], []).append({"hashtag": tag, "weight": entry[1]})
         if self._term_re is not None:
             for field_name, text in self._texts(event):
-                for m in self._term_re.finditer(fold(text)):
+                folded = fold(text)
+                if not self._term_re.search(folded):
+                    continue
+                for m in self._term_re.finditer(folded):
                     label, weight = self._terms[m.group(1)]
+                    hits = hits or {}
                     hits.setdefault(label, []).append(
                         {"term": m.group(1), "field": field_name, "span": [m.start(), m.end()], "weight": weight}
                     )
-        post_id = event.post_id if isinstance(event, PostCreated) else None
+        if not hits:
+            return ()
+        post_id = event.post_id if is_post else None  # type: ignore[attr-defined]
+        out = []
         for label, matches in hits.items():
             # Independent weak hits add up: 1 - prod(1 - w), capped below certainty.
             miss = 1.0
             for m in matches:
                 miss *= 1.0 - m["weight"]
-            yield Signal(
-                detector=self.name,
-                detector_version=self.version,
-                label=label,
-                score=round(min(1.0 - miss, 0.999), 6),
-                platform=event.platform,
-                account_id=event.actor,
-                event_id=event.event_id,
-                post_id=post_id,
-                evidence={"matches": matches},
+            out.append(
+                Signal(
+                    detector=self.name,
+                    detector_version=self.version,
+                    label=label,
+                    score=round(min(1.0 - miss, 0.999), 6),
+                    platform=event.platform,
+                    account_id=event.actor,
+                    event_id=event.event_id,
+                    post_id=post_id,
+                    evidence={"matches": matches},
+                )
             )
-
-
-__all__ = ["WatchlistDetector"]
+        return out

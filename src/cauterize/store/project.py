@@ -8,7 +8,6 @@ adds nothing here.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,9 +56,8 @@ def fold_handle(handle: str) -> str:
     return unicodedata.normalize("NFKC", handle).lstrip("@").casefold()
 
 
-def _refs(items: Iterable[Any]) -> list[Any] | None:
-    out = [msgspec.to_builtins(i) for i in items]
-    return out or None
+def _refs(items: tuple[Any, ...]) -> list[Any] | None:
+    return msgspec.to_builtins(items) if items else None
 
 
 @dataclass

@@ -8,15 +8,70 @@ an account's state back.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from sqlalchemy import Engine, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from cauterize.store import schema as s
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
+
+_TIME_TEXT: dict[datetime, str] = {}
+
+
+def _sqlite_time(t: datetime) -> str:
+    # The exact text SQLAlchemy's SQLite DATETIME writes and parses, so reads and SQL comparisons
+    # agree. One event's time is written to several tables, hence the small memo.
+    text = _TIME_TEXT.get(t)
+    if text is None:
+        if len(_TIME_TEXT) > 50_000:
+            _TIME_TEXT.clear()
+        text = _TIME_TEXT[t] = t.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return text
+
+
+def _naive_utc(t: datetime) -> datetime:
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+def _json_text(v: Any) -> str:
+    return msgspec.json.encode(v).decode()
+
+
+class _Prepared:
+    """A statement compiled once for this dialect and these keys, fed plain DB-API parameters.
+
+    SQLAlchemy's per-row bind processing costs more than SQLite's own insert on this path
+    (measured: 70% of ingest time), so batched writes convert values here, by Python type,
+    and hand the driver ready rows.
+    """
+
+    def __init__(self, stmt: Any, dialect: Any, keys: tuple[str, ...]):
+        compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
+        self.sql = compiled.string
+        self.names: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
+        time_conv = _sqlite_time if dialect.name == "sqlite" else _naive_utc
+        self._conv: dict[type, Any] = {datetime: time_conv, dict: _json_text, list: _json_text, tuple: _json_text}
+
+    def params(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
+        conv = self._conv
+        out: list[Any] = []
+        if self.names is not None:
+            names = self.names
+            for row in rows:
+                vals = []
+                for n in names:
+                    v = row[n]
+                    f = conv.get(type(v))
+                    vals.append(v if f is None else f(v))
+                out.append(tuple(vals))
+        else:
+            for row in rows:
+                out.append({k: (v if (f := conv.get(type(v))) is None else f(v)) for k, v in row.items()})
+        return out
 
 
 def _newer(column, param):  # type: ignore[no-untyped-def]
@@ -28,6 +83,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._prepared: dict[tuple[int, tuple[str, ...]], _Prepared] = {}
         self._build_statements()
 
     @classmethod
@@ -101,24 +157,35 @@ class Store:
         if not keys:
             return found
         e = s.events
+        by_platform: dict[str, list[str]] = {}
+        for platform, event_id in keys:
+            by_platform.setdefault(platform, []).append(event_id)
         with self.engine.connect() as conn:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                ids = list({k[1] for k in chunk})
-                rows = conn.execute(select(e.c.platform, e.c.event_id).where(e.c.event_id.in_(ids)))
-                found.update((r[0], r[1]) for r in rows)
-        return found & set(keys)
+            for platform, ids in by_platform.items():
+                # Filter on platform too: (platform, event_id) is the unique index's order.
+                for i in range(0, len(ids), 500):
+                    q = select(e.c.event_id).where(e.c.platform == platform, e.c.event_id.in_(ids[i : i + 500]))
+                    found.update((platform, r[0]) for r in conn.execute(q))
+        return found
 
     def write(self, batch: Batch) -> None:
         """Write one batch in one transaction: all of it or none of it."""
         with self.engine.begin() as conn:
             self._write(conn, batch)
 
+    def _exec(self, conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+        keys = tuple(rows[0])
+        prepared = self._prepared.get((id(stmt), keys))
+        if prepared is None:
+            prepared = self._prepared[(id(stmt), keys)] = _Prepared(stmt, self.engine.dialect, keys)
+        conn.exec_driver_sql(prepared.sql, prepared.params(rows))
+
     def _write(self, conn: Connection, b: Batch) -> None:
         if b.events:
-            conn.execute(self._plain["events"], b.events)
+            self._exec(conn, self._plain["events"], b.events)
         if b.touches:
-            conn.execute(
+            self._exec(
+                conn,
                 self._touch,
                 [
                     {
@@ -134,9 +201,9 @@ class Store:
             )
         # Profiles in event-time order so that a batch holding two versions ends on the newer.
         if b.profiles:
-            conn.execute(self._profile, sorted(b.profiles, key=lambda r: r["b_at"]))
+            self._exec(conn, self._profile, sorted(b.profiles, key=lambda r: r["b_at"]))
         if b.statuses:
-            conn.execute(self._status, sorted(b.statuses, key=lambda r: r["b_at"]))
+            self._exec(conn, self._status, sorted(b.statuses, key=lambda r: r["b_at"]))
         for name, rows in (
             ("handle_history", b.handles),
             ("posts", b.posts),
@@ -147,11 +214,11 @@ class Store:
             ("decisions", b.decisions),
         ):
             if rows:
-                conn.execute(self._plain[name], rows)
+                self._exec(conn, self._plain[name], rows)
         if b.post_deletions:
-            conn.execute(self._post_deleted, b.post_deletions)
+            self._exec(conn, self._post_deleted, b.post_deletions)
         if b.post_removals:
-            conn.execute(self._post_removed, b.post_removals)
+            self._exec(conn, self._post_removed, b.post_removals)
 
     def dead_letter(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)

@@ -89,8 +89,7 @@ def upgrade() -> None:
     sa.Column('event_time', cauterize.store.schema.UTCDateTime(), nullable=False),
     sa.Column('event_id', sa.String(length=256), nullable=False),
     sa.Column('post_id', sa.String(length=128), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_edges')),
-    sa.UniqueConstraint('platform', 'event_id', 'kind', 'dst', name=op.f('uq_edges_platform_event_id_kind_dst'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_edges'))
     )
     with op.batch_alter_table('edges', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_edges_platform_dst_event_time'), ['platform', 'dst', 'event_time'], unique=False)
