@@ -665,7 +665,8 @@ class Simulation:
         return pid
 
     def _network_post(self, t: int, acct: Acct) -> None:
-        if not acct.alive() or acct.network is None:
+        # A private replacement stays silent until its release opens it.
+        if not acct.alive() or acct.network is None or acct.protected:
             return
         rng = self.rng
         net = self.cfg.networks[acct.network]
@@ -715,7 +716,7 @@ class Simulation:
         )
 
     def _threat(self, t: int, acct: Acct) -> None:
-        if not acct.alive():
+        if not acct.alive() or acct.protected:
             return
         a, rng = self.cfg.attacks, self.rng
         employee = bool(a.employees) and (not a.public_figures or rng.random() < 0.3)
