@@ -4,6 +4,11 @@ The mix follows a busy platform: mostly posts (with hashtags, mentions, reposts)
 some profile changes, few reports and enforcements. Deterministic for a given seed.
 
     python bench/gen_events.py --events 1000000 --out bench/out/events-1m.jsonl
+    python bench/gen_events.py --events 1000000 --format twitter-v2 --out bench/out/twitter-1m.jsonl
+
+With ``--format twitter-v2`` the same stream goes through ``cauterize.emit.twitter_v2``: posts and
+profiles become twarc2 pages of 100 tweets with their authors in ``includes.users``; follows,
+reports and enforcement have no page form and are left out.
 """
 
 from __future__ import annotations
@@ -85,12 +90,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--format", choices=["jsonl", "twitter-v2"], default="jsonl")
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "wb") as f:
-        for e in generate(args.events, args.seed):
-            f.write(encode_event(e) + b"\n")
+        if args.format == "twitter-v2":
+            from cauterize.emit.twitter_v2 import encode_pages
+
+            for page in encode_pages(generate(args.events, args.seed), on_skip=lambda e, r: None):
+                f.write(page.rstrip(b"\n") + b"\n")
+        else:
+            for e in generate(args.events, args.seed):
+                f.write(encode_event(e) + b"\n")
 
 
 if __name__ == "__main__":

@@ -65,3 +65,12 @@ def test_bad_config_is_reported_not_a_traceback(tmp_path):
     bad.write_text("[ingest\n")
     result = runner.invoke(app, ["ingest", str(SAMPLE), "--config", str(bad)], env={"COLUMNS": "300"})
     assert result.exit_code == 2 and "not valid TOML" in result.output
+
+
+def test_ingest_reads_stdin(tmp_path):
+    data = SAMPLE.read_bytes()
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    result = runner.invoke(app, ["ingest", "-", "--config", str(CONFIG), "-q"], input=data, env=env)
+    assert result.exit_code == 0, result.output
+    shown = _run(tmp_path, "accounts", "show", "@ashen_media2", "--config", str(CONFIG))
+    assert "ashen_media2" in shown.output

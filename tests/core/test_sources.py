@@ -36,3 +36,11 @@ def test_oversized_line_is_flagged_without_losing_the_next_line():
     assert recs[0].error is None and recs[2].data == b'{"after":2}'
     assert recs[1].error is not None and "3000009 bytes exceeds the limit of 1000000" in recs[1].error
     assert len(recs[1].data) <= 256  # only a head of the huge line is kept
+
+
+def test_json_lines_with_long_first_lines_and_braces_in_strings_stay_lines():
+    long_line = b'{"text": "a { brace", "pad": "' + b"x" * 200_000 + b'"}'
+    recs = list(BytesSource(long_line + b"\n" + b'{"b": "}"}\n', "l").records())
+    assert [r.position for r in recs] == [1, 2]
+    recs = list(BytesSource(b'{"text": "a { brace"}\n{"b": 1}\n', "l").records())
+    assert len(recs) == 2

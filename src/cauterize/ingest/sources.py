@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import msgspec
+
 from cauterize.ingest.base import RawRecord
 
 DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024
@@ -62,14 +64,19 @@ def _looks_like_document(head: bytes) -> bool:
         return True
     if not stripped.startswith(b"{"):
         return False
-    first_line = stripped.split(b"\n", 1)[0].rstrip()
-    # A JSON Lines record closes on its own line; "{" alone (or an unbalanced first line)
-    # is the start of an indented document.
-    return first_line.count(b"{") != first_line.count(b"}")
+    newline = stripped.find(b"\n")
+    if newline == -1:
+        return False  # one long first line: JSON Lines (or a one-line document, the same thing)
+    try:
+        msgspec.json.decode(stripped[:newline])
+    except msgspec.DecodeError:
+        return True  # the first line is not a whole JSON value: an indented document
+    return False
 
 
 def frame(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[RawRecord]:
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    # peek() returns at most the buffer's size, so the buffer must hold the head we look at.
+    buffered = io.BufferedReader(stream, buffer_size=_CHUNK)  # type: ignore[arg-type]
     head = buffered.peek(_CHUNK)[:_CHUNK]
     if _looks_like_document(head):
         data = buffered.read(max_bytes + 1)
