@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cauterize.emit.twitter_v2 import encode_pages
 from cauterize.events import (
@@ -34,6 +36,7 @@ from cauterize.events import (
 )
 from cauterize.ingest.base import RecordError, Reject
 from cauterize.ingest.registry import get_adapter, sniff
+from cauterize.ingest.sources import FileSource
 from cauterize.ingest.twitter_v2 import TwitterV2
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "formats" / "twitter-v2"
@@ -416,6 +419,65 @@ def test_naive_times_are_rejected_not_guessed() -> None:
     page = {"data": [{"id": "1", "author_id": "2", "text": "x", "created_at": "2024-01-01T00:00:00"}]}
     (reject,) = parse(json.dumps(page).encode())
     assert isinstance(reject, Reject) and "time zone" in reject.reason
+
+
+KEYS = [
+    "data",
+    "includes",
+    "users",
+    "tweets",
+    "media",
+    "id",
+    "author_id",
+    "created_at",
+    "text",
+    "username",
+    "entities",
+    "mentions",
+    "hashtags",
+    "urls",
+    "attachments",
+    "media_keys",
+    "referenced_tweets",
+    "type",
+    "errors",
+    "title",
+    "detail",
+    "public_metrics",
+    "withheld",
+    "note_tweet",
+    "__twarc",
+    "retrieved_at",
+]
+LEAVES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.sampled_from(["1", "2", "", "2024-01-01T00:00:00.000Z", "retweeted"])
+)
+JSONISH = st.recursive(
+    LEAVES,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(KEYS), children, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSONISH)
+def test_any_json_gives_events_rejects_or_a_record_error(value: Any) -> None:
+    try:
+        out = parse(json.dumps(value).encode())
+    except RecordError:
+        return
+    assert all(isinstance(item, Event | Reject) for item in out)
+
+
+@pytest.mark.xfail(
+    reason="sources.frame() peeks 4 KB and takes a longer first JSON line for the start of an indented "
+    "document (fix proposed for ingest/sources.py: decide from a complete first line only)",
+    strict=False,
+)
+def test_sample_files_frame_into_one_record_per_line() -> None:
+    for name in ("flat.jsonl", "streaming_output_with_error.jsonl"):
+        path = sample(name)
+        assert len(list(FileSource(path).records())) == len(lines(path))
 
 
 # --- round trip through the writer --------------------------------------------------------------

@@ -99,6 +99,14 @@ def _id(obj: dict, key: str) -> str:
     return value
 
 
+def _key(obj: dict) -> str | None:
+    """The id for de-duplication; ``None`` for an id ``_id`` would refuse."""
+    try:
+        return _id(obj, "id")
+    except ItemError:
+        return None
+
+
 def _opt_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -457,7 +465,7 @@ def parse_page(page: dict) -> list[Event | Reject]:
 
     seen_users: set[str] = set()
     for where, user in users:
-        uid = user.get("id")
+        uid = _key(user)
         if uid in seen_users:
             continue
         try:
@@ -465,11 +473,11 @@ def parse_page(page: dict) -> list[Event | Reject]:
         except ItemError as exc:
             out.append(_reject(str(exc), where, user))
             continue
-        seen_users.add(uid)  # type: ignore[arg-type]
+        seen_users.add(uid)  # type: ignore[arg-type]  # _user_events succeeded, so the id is a string
 
     seen_tweets: set[str] = set()
     for where, tweet, from_includes in tweets:
-        tid = tweet.get("id")
+        tid = _key(tweet)
         if tid in seen_tweets:
             continue
         if from_includes and "created_at" not in tweet and isinstance(tweet.get("author_id"), str) and tid:
