@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cauterize.events import (
     AccountCreated,
@@ -319,3 +321,53 @@ def test_sniff_ignores_other_json() -> None:
 
 def test_registry_finds_the_adapter_by_name() -> None:
     assert isinstance(get_adapter("activitypub"), ActivityPubAdapter)
+
+
+# --- robustness -------------------------------------------------------------------------------------
+
+_ODD_VALUES = st.sampled_from([None, 0, -1, 1.5, True, "", "x", "2026-01-01T00:00:00", [], {}, [1], {"a": 1}])
+
+
+def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(NAMES).flatmap(
+        lambda name: st.tuples(
+            st.just(name),
+            st.lists(
+                st.tuples(st.sampled_from(_paths(load(name))), _ODD_VALUES, st.booleans()), min_size=1, max_size=3
+            ),
+        )
+    )
+)
+def test_damaged_activities_fail_only_as_record_errors(case: tuple[str, list[tuple[tuple, Any, bool]]]) -> None:
+    name, damage = case
+    activity = load(name)
+    for path, value, delete in damage:
+        parent: Any = activity
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if delete and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed this path
+    try:
+        out = parse(activity)
+    except RecordError:
+        return
+    for e in out:
+        if isinstance(e, Event):
+            assert decode_event(encode_event(e)) == e

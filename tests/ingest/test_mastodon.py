@@ -14,6 +14,7 @@ fictional "Ashen Banner") and hosts (``*.example``) are made up.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
 from datetime import UTC, datetime
@@ -23,6 +24,8 @@ from urllib.parse import urlsplit
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cauterize.events import (
     AccountCreated,
@@ -477,3 +480,47 @@ def test_counts_helper_sanity() -> None:
     body = json.loads(sample("timeline_public_default.json"))["body"]
     assert len(statuses_in(body)) == len(body) > 0
     assert Counter(type(e).__name__ for e in parse(body))["PostCreated"] == len(body)
+
+
+# --- robustness -------------------------------------------------------------------------------------
+
+_ODD_VALUES = st.sampled_from([None, 0, -1, 1.5, True, "", "x", "2026-01-01T00:00:00", [], {}, [1], {"a": 1}])
+
+
+def _paths(obj: Any, prefix: tuple = ()) -> list[tuple]:
+    out = [prefix] if prefix else []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+QUOTE_STATUS = json.loads((FIXTURES / "quote_status.json").read_text())
+QUOTE_PATHS = _paths(QUOTE_STATUS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(QUOTE_PATHS), _ODD_VALUES, st.booleans()), min_size=1, max_size=3))
+def test_damaged_statuses_fail_only_as_record_errors(damage: list[tuple[tuple, Any, bool]]) -> None:
+    status = copy.deepcopy(QUOTE_STATUS)
+    for path, value, delete in damage:
+        parent: Any = status
+        try:
+            for key in path[:-1]:
+                parent = parent[key]
+            if delete and isinstance(parent, dict):
+                parent.pop(path[-1], None)
+            else:
+                parent[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed this path
+    try:
+        out = parse(status)
+    except RecordError:
+        return
+    for e in out:
+        if isinstance(e, Event):
+            assert decode_event(encode_event(e)) == e

@@ -103,9 +103,9 @@ class _Renderer(HTMLParser):
             self._emit(data)
 
 
-def render(html: str | None) -> Rendered:
-    """Plain text and links of an HTML fragment; ``None`` or "" give empty text."""
-    if not html:
+def render(html: object) -> Rendered:
+    """Plain text and links of an HTML fragment; anything but a non-empty string gives empty text."""
+    if not isinstance(html, str) or not html:
         return Rendered("", ())
     parser = _Renderer()
     parser.feed(html)
@@ -115,5 +115,5 @@ def render(html: str | None) -> Rendered:
     return Rendered(text.strip(), tuple(parser.anchors))
 
 
-def html_to_text(html: str | None) -> str:
+def html_to_text(html: object) -> str:
     return render(html).text

@@ -131,8 +131,8 @@ def profile_event_id(
     return f"account:{uri}:profile:{hashlib.sha256(canonical).hexdigest()[:16]}"
 
 
-def host_of(url: str | None) -> str | None:
-    if not url:
+def host_of(url: Any) -> str | None:
+    if not isinstance(url, str) or not url:
         return None
     try:
         return urlsplit(url).hostname or None
@@ -164,6 +164,22 @@ def _time_or_none(value: Any) -> datetime | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON array; anything else (a server bug, a truncated dump) holds none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _local_id(value: Any) -> str | None:
+    """An instance-local id (a string, or a number from servers that send them unquoted)."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        return None
+    return str(value)
+
+
+def _count(value: Any) -> int | None:
+    return value if type(value) is int and value >= 0 else None
 
 
 def _need(obj: dict[str, Any], key: str, what: str) -> Any:
@@ -243,7 +259,7 @@ class _Record:
             return
         uri = _str(acc.get("uri")) or _str(acc.get("url"))
         if uri:
-            if acc.get("id") is not None:
+            if _local_id(acc.get("id")):
                 self.uri_by_local_account[str(acc["id"])] = uri
             if _str(acc.get("url")):
                 self.uri_by_url[acc["url"]] = uri
@@ -261,12 +277,12 @@ class _Record:
         author = None
         if isinstance(account, dict):
             author = _str(account.get("uri")) or _str(account.get("url"))
-        if _str(st.get("uri")) and st.get("id") is not None:
+        if _str(st.get("uri")) and _local_id(st.get("id")):
             self.status_by_local_id[str(st["id"])] = (st["uri"], author)
         self.saw_time(st.get("created_at"))
         self.saw_time(st.get("edited_at"))
-        for m in st.get("mentions") or ():
-            if isinstance(m, dict) and self.inferred_instance is None:
+        for m in _dicts(st.get("mentions")):
+            if self.inferred_instance is None:
                 acct = _str(m.get("acct"))
                 if acct and "@" not in acct:
                     self.inferred_instance = host_of(m.get("url"))
@@ -402,8 +418,8 @@ class MastodonAdapter(Adapter):
         display_name = _str(acc.get("display_name"))
         bio = render(acc.get("note")).text or None
         locked = acc.get("locked") if isinstance(acc.get("locked"), bool) else None
-        followers = acc.get("followers_count") if isinstance(acc.get("followers_count"), int) else None
-        following = acc.get("following_count") if isinstance(acc.get("following_count"), int) else None
+        followers = _count(acc.get("followers_count"))
+        following = _count(acc.get("following_count"))
         profile = {
             "handle": handle,
             "display_name": display_name,
@@ -449,6 +465,8 @@ class MastodonAdapter(Adapter):
         if not isinstance(st, dict):
             raise RecordError("status is not an object")
         uri = _need(st, "uri", "status")
+        if not isinstance(uri, str):
+            raise RecordError(f"status 'uri' is not a string: {uri!r}")
         account = _need(st, "account", "status")
         created = parse_time(_need(st, "created_at", "status"), "status created_at")
         author_events = self._account(account, rec)
@@ -483,14 +501,14 @@ class MastodonAdapter(Adapter):
                 quoted = self._status(quoted_status, rec)
                 qpost = next(e for e in quoted if isinstance(e, PostCreated))
                 quote_of = PostRef(post_id=qpost.post_id, account_id=qpost.actor)
-            elif quote.get("quoted_status_id") is not None:
+            elif _local_id(quote.get("quoted_status_id")):
                 quote_of = self._local_post(quote["quoted_status_id"], None, rec)
 
         rendered = render(st.get("content"))
         mentions, mention_urls = self._mentions(st.get("mentions"), rec)
-        tags = st.get("tags") or ()
-        hashtags = tuple(t["name"] for t in tags if isinstance(t, dict) and _str(t.get("name")))
-        tag_urls = {t.get("url") for t in tags if isinstance(t, dict)}
+        tags = _dicts(st.get("tags"))
+        hashtags = tuple(t["name"] for t in tags if _str(t.get("name")))
+        tag_urls = {t["url"] for t in tags if _str(t.get("url"))}
         urls: list[str] = []
         for a in rendered.anchors:
             if a.classes & {"mention", "hashtag"} or "tag" in a.rel or a.href in mention_urls or a.href in tag_urls:
@@ -502,9 +520,9 @@ class MastodonAdapter(Adapter):
             urls.append(card["url"])
 
         reply_to = None
-        if st.get("in_reply_to_id") is not None:
-            reply_account = st.get("in_reply_to_account_id")
-            if reply_account is not None and str(reply_account) == str(account.get("id")):
+        if _local_id(st.get("in_reply_to_id")):
+            reply_account = _local_id(st.get("in_reply_to_account_id"))
+            if reply_account is not None and reply_account == _local_id(account.get("id")):
                 reply_account_ref: str | None = author  # a thread continued by its author
             else:
                 reply_account_ref = rec.account_ref(reply_account)
@@ -536,9 +554,7 @@ class MastodonAdapter(Adapter):
     def _mentions(self, raw: Any, rec: _Record) -> tuple[tuple[Mention, ...], set[str]]:
         out: list[Mention] = []
         urls: set[str] = set()
-        for m in raw or ():
-            if not isinstance(m, dict):
-                continue
+        for m in _dicts(raw):
             url = _str(m.get("url"))
             acct = _str(m.get("acct")) or _str(m.get("username"))
             if url:
@@ -547,19 +563,17 @@ class MastodonAdapter(Adapter):
                 continue
             domain = host_of(url) if "@" not in acct else None
             handle = f"{acct}@{domain}" if domain else acct
-            account_id = rec.uri_by_url.get(url or "") or rec.uri_by_local_account.get(str(m.get("id")))
+            account_id = rec.uri_by_url.get(url or "") or rec.uri_by_local_account.get(_local_id(m.get("id")) or "")
             out.append(Mention(handle=handle, account_id=account_id))
         return tuple(out), urls
 
     @staticmethod
     def _media(raw: Any) -> tuple[MediaRef, ...]:
         out = []
-        for m in raw or ():
-            if not isinstance(m, dict):
-                continue
+        for m in _dicts(raw):
             out.append(
                 MediaRef(
-                    type=_MEDIA_TYPES.get(m.get("type"), "other"),  # type: ignore[arg-type]
+                    type=_MEDIA_TYPES.get(_str(m.get("type")) or "", "other"),  # type: ignore[arg-type]
                     url=_str(m.get("remote_url")) or _str(m.get("url")),
                 )
             )
@@ -629,7 +643,7 @@ def _status_text(st: dict[str, Any], body: str) -> str:
         parts.append(body)
     poll = st.get("poll")
     if isinstance(poll, dict):
-        options = [o["title"] for o in poll.get("options") or () if isinstance(o, dict) and _str(o.get("title"))]
+        options = [o["title"] for o in _dicts(poll.get("options")) if _str(o.get("title"))]
         if options:
             parts.append("\n".join(options))
     return "\n\n".join(parts)
