@@ -583,3 +583,57 @@ def test_round_trip_through_pages() -> None:
 def test_writer_rejects_a_page_size_below_one() -> None:
     with pytest.raises(ValueError, match="page_size"):
         list(encode_pages([], page_size=0))
+
+
+WORDS = st.sampled_from(["ashen", "banner", "news", "x1", "report"])
+
+
+@st.composite
+def posts(draw: st.DrawFn) -> list[PostCreated]:
+    """Posts whose every field has a Twitter v2 form (see the writer's docstring for the others)."""
+    ids = draw(st.lists(st.integers(1, 10_000), min_size=1, max_size=8, unique=True))
+    out = []
+    for n in ids:
+        tags = tuple(draw(st.lists(WORDS, max_size=2)))
+        handles = draw(st.lists(WORDS, max_size=2))
+        mentions = tuple(Mention(handle=h, account_id=f"5{i}") for i, h in enumerate(handles))
+        refs = {
+            slot: PostRef(post_id=f"9{t}", account_id=f"7{t}")
+            for slot in ("reply_to", "quote_of", "repost_of")
+            if (t := draw(st.none() | st.integers(1, 50))) is not None
+        }
+        kinds = draw(st.lists(st.sampled_from(["image", "video", "gif"]), max_size=2))
+        media = tuple(
+            MediaRef(media_id=f"3_{n}{i}", type=k, url=f"https://pbs.twimg.com/{n}/{i}.jpg")  # type: ignore[arg-type]
+            for i, k in enumerate(kinds)
+        )
+        text = " ".join([draw(WORDS), *("#" + t for t in tags), *("@" + h for h in handles)])
+        millis = draw(st.integers(0, 10**10))
+        out.append(
+            PostCreated(
+                platform="twitter",
+                event_id=f"tweet:{n}",
+                actor=f"1{draw(st.integers(0, 3))}",
+                post_id=str(n),
+                time=datetime.fromtimestamp(1_700_000_000 + millis / 1000, tz=UTC),
+                text=text,
+                lang=draw(st.none() | st.sampled_from(["en", "ar"])),
+                hashtags=tags,
+                mentions=mentions,
+                urls=tuple(
+                    draw(st.lists(st.sampled_from(["https://example.org/a", "https://example.net/b"]), max_size=2))
+                ),
+                media=media,
+                **refs,
+            )
+        )
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(posts(), st.integers(1, 4))
+def test_posts_survive_the_round_trip(original: list[PostCreated], page_size: int) -> None:
+    back = [e for page in encode_pages(original, page_size=page_size) for e in parse(page)]
+    assert of(Reject, back) == []
+    by_id = {p.event_id: p for p in of(PostCreated, back)}
+    assert by_id == {p.event_id: p for p in original}
