@@ -39,9 +39,35 @@ def jsonl(*events: dict) -> bytes:
     return b"".join(json.dumps(e).encode() + b"\n" for e in events)
 
 
-@pytest.fixture
-def cfg(tmp_path: Path) -> Config:
-    return Config(data_dir=tmp_path / "data", detectors={"watchlist": WATCHLIST})
+@pytest.fixture(scope="session")
+def postgres_url():
+    from tests.postgres import postgres_server, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"PostgreSQL variant skipped: {reason}")
+    with postgres_server() as url:
+        yield url
+
+
+def _reset(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cfg(request, tmp_path: Path) -> Config:
+    """Each store test runs on the embedded SQLite and on a real PostgreSQL."""
+    config = Config(data_dir=tmp_path / "data", detectors={"watchlist": WATCHLIST})
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        _reset(url)
+        config.database_url = url
+    return config
 
 
 @pytest.fixture

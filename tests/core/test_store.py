@@ -1,15 +1,26 @@
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.schema import metadata
+from tests.conftest import _reset
 
 
-def test_migrations_build_exactly_the_declared_schema(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'm.db'}"
+    url = request.getfixturevalue("postgres_url")
+    _reset(url)
+    return url
+
+
+def test_migrations_build_exactly_the_declared_schema(empty_db_url):
+    engine = make_engine(empty_db_url)
     migrate(engine)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
@@ -17,8 +28,8 @@ def test_migrations_build_exactly_the_declared_schema(tmp_path):
     assert set(inspect(engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
 
 
-def test_migrating_twice_is_harmless(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migrating_twice_is_harmless(empty_db_url):
+    engine = make_engine(empty_db_url)
     migrate(engine)
     migrate(engine)
     with engine.connect() as conn:
