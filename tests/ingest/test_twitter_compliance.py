@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cauterize.emit.twitter_v2 import encode_compliance
 from cauterize.events import (
@@ -311,3 +313,29 @@ def test_round_trip_through_the_compliance_stream() -> None:
     expected = [content(e) for e in kept[:-1]] + [content(split_profile), content(split_bio)]
     assert [content(e) for e in back] == expected
     assert len({e.event_id for e in back}) == len(back)
+
+
+TYPES = ["user_suspend", "user_withheld", "user_profile_modification", "delete", "withheld", "drop", "tweet_edit", "x"]
+FIELDS = ["user", "tweet", "id", "author_id", "event_at", "withheld_in_countries", "profile_field", "new_value"]
+VALUES = st.one_of(st.none(), st.integers(), st.sampled_from(["1", "", "name", "2024-01-01T00:00:00.000Z", "DE"]))
+BODIES = st.recursive(
+    VALUES,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.sampled_from(FIELDS), kids, max_size=4),
+    max_leaves=12,
+)
+RECORDS = st.one_of(
+    st.builds(lambda t, b: {"data": {t: b}}, st.sampled_from(TYPES), BODIES),
+    st.dictionaries(st.sampled_from(["id", "action", "created_at", "redacted_at", "reason", "data"]), VALUES),
+    BODIES,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RECORDS, st.sampled_from([None, "users", "tweets"]))
+def test_any_record_gives_events_or_a_record_error(record: Any, kind: Any) -> None:
+    adapter = TwitterCompliance(kind=kind, tweet_authors=lambda tweet_id: "author")
+    try:
+        out = parse(json.dumps(record).encode(), adapter)
+    except RecordError:
+        return
+    assert all(isinstance(e, Event) for e in out)
