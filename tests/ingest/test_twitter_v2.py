@@ -591,7 +591,7 @@ WORDS = st.sampled_from(["ashen", "banner", "news", "x1", "report"])
 @st.composite
 def posts(draw: st.DrawFn) -> list[PostCreated]:
     """Posts whose every field has a Twitter v2 form (see the writer's docstring for the others)."""
-    ids = draw(st.lists(st.integers(1, 10_000), min_size=1, max_size=8, unique=True))
+    ids = draw(st.lists(st.integers(100_000, 200_000), min_size=1, max_size=8, unique=True))  # apart from targets
     out = []
     for n in ids:
         tags = tuple(draw(st.lists(WORDS, max_size=2)))
