@@ -29,11 +29,13 @@ from hypothesis import strategies as st
 
 from cauterize.events import (
     AccountCreated,
+    EnforcementApplied,
     Event,
     Follow,
     PostCreated,
     PostDeleted,
     ProfileChanged,
+    ReportFiled,
     decode_event,
     encode_event,
 )
@@ -431,8 +433,12 @@ def test_streaming_quiet_and_unknown_events() -> None:
 
 
 def test_sniff_recognises_fixtures_and_streaming_lines() -> None:
-    for name in ("reblog_status.json", "quote_status.json"):
-        assert isinstance(sniff(fixture(name)), MastodonAdapter)
+    names = sorted(p.name for p in FIXTURES.glob("*.json"))
+    assert len(names) == 5, names
+    for name in names:
+        assert isinstance(sniff(fixture(name)), MastodonAdapter), name
+        body = json.loads(fixture(name))
+        assert isinstance(sniff(json.dumps(body.get("body", body)).encode()), MastodonAdapter), name
     first_line = fixture("streaming.jsonl").splitlines()[0]
     assert isinstance(sniff(first_line), MastodonAdapter)
     assert not MastodonAdapter.sniff({"kind": "post_created", "event_id": "x"})
@@ -480,6 +486,77 @@ def test_counts_helper_sanity() -> None:
     body = json.loads(sample("timeline_public_default.json"))["body"]
     assert len(statuses_in(body)) == len(body) > 0
     assert Counter(type(e).__name__ for e in parse(body))["PostCreated"] == len(body)
+
+
+def test_admin_reports_give_reports_with_their_statuses_and_reject_an_incomplete_one() -> None:
+    recording = json.loads(fixture("admin_reports.json"))
+    report, broken = recording["body"]
+    out = parse(fixture("admin_reports.json"))
+    [filed] = events_of(out, ReportFiled)
+    status = report["statuses"][0]
+    assert filed.actor == report["account"]["account"]["uri"]
+    assert filed.target == report["target_account"]["account"]["uri"]
+    assert filed.post_id == status["uri"]
+    assert filed.event_id == f"report:watch.example:{report['id']}:post:{status['uri']}"
+    assert filed.time == datetime(2026, 3, 1, 14, tzinfo=UTC)
+    assert filed.reason == " — ".join([report["category"], report["comment"], report["rules"][0]["text"]])
+    assert [p.post_id for p in events_of(out, PostCreated)] == [status["uri"]]
+    [reject] = events_of(out, Reject)
+    assert reject.where == "body[1]" and "target_account" in reject.reason
+    assert json.loads(reject.raw)["id"] == broken["id"]
+    # Personal data of the admin view goes nowhere.
+    dumped = b"".join(encode_event(e) for e in out if isinstance(e, Event))
+    assert b"mail.example" not in dumped and b"192.0.2.10" not in dumped
+
+
+def test_admin_accounts_give_exact_sign_up_and_suspensions() -> None:
+    body = json.loads(fixture("admin_accounts.json"))["body"]
+    out = parse(fixture("admin_accounts.json"))
+    created = {e.actor: e for e in events_of(out, AccountCreated)}
+    local, remote = body
+    # Local: the admin view's exact sign-up time; remote: its created_at is only when it was discovered.
+    assert created[local["account"]["uri"]].time == datetime.fromisoformat(local["created_at"])
+    assert created[remote["account"]["uri"]].time == datetime.fromisoformat(remote["account"]["created_at"])
+    [suspended] = events_of(out, EnforcementApplied)
+    assert (suspended.actor, suspended.action) == (remote["account"]["uri"], "suspend")
+
+
+def test_notifications_admin_report_mention_and_follow() -> None:
+    body = json.loads(fixture("notifications.json"))["body"]
+    out = parse(fixture("notifications.json"))
+    [filed] = events_of(out, ReportFiled)
+    status = body[1]["status"]
+    # status_ids are local ids: resolved through the mention's status the same page holds.
+    assert filed.post_id == status["uri"]
+    assert (filed.actor, filed.target) == (body[0]["account"]["uri"], body[0]["report"]["target_account"]["uri"])
+    # The same report read through the admin API keys to the same event.
+    admin_report = events_of(parse(fixture("admin_reports.json")), ReportFiled)[0]
+    assert filed.event_id == admin_report.event_id
+    assert [p.post_id for p in events_of(out, PostCreated)] == [status["uri"]]
+    assert events_of(out, Follow) == []
+    assert not events_of(out, Reject)
+
+
+def test_search_results_and_api_errors() -> None:
+    statuses = json.loads(sample("timeline_hashtag_default.json"))["body"]
+    accounts = json.loads(sample("account_followers_default.json"))["body"]
+    result = {"accounts": accounts, "statuses": statuses, "hashtags": []}
+    assert MastodonAdapter.sniff(result)
+    out = parse({"endpoint": "/api/v2/search", "body": result})
+    assert len(events_of(out, PostCreated)) == len(statuses)
+    assert {e.actor for e in events_of(out, AccountCreated)} == {
+        account_id(a) for a in accounts_in(result["accounts"])
+    } | {s["account"]["uri"] for s in statuses}
+    with pytest.raises(RecordError, match="API error: Record not found"):
+        parse({"endpoint": "/api/v1/statuses/1", "body": {"error": "Record not found"}})
+
+
+def test_following_endpoint_reverses_the_edges() -> None:
+    recording = json.loads(sample("account_followers_default.json"))
+    recording["endpoint"] = recording["endpoint"].replace("/followers", "/following")
+    follows = events_of(parse(recording), Follow)
+    assert {f.target for f in follows} == {account_id(a) for a in recording["body"]}
+    assert len({f.actor for f in follows}) == 1 and next(iter(follows)).actor.startswith("local:")
 
 
 # --- robustness -------------------------------------------------------------------------------------

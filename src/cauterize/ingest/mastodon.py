@@ -2,9 +2,13 @@
 
 Accepted records (one JSON document each):
 
-* a Status, an Account, a list of either, or a status context ``{"ancestors": [...], "descendants": [...]}``;
+* a Status, an Account, a list of either, a status context ``{"ancestors": [...], "descendants": [...]}`` or a
+  search result ``{"accounts": [...], "statuses": [...]}``;
+* what a moderator of an instance sees: Admin::Account and Admin::Report entities (``/api/v1/admin/accounts``,
+  ``/api/v1/admin/reports``) and notifications (``/api/v1/notifications``, ``admin.report`` included);
 * the recording wrapper ``{"endpoint": "/api/v1/...", "body": <any of the above>}``, whose endpoint says
-  what a list means (``/api/v1/accounts/:id/followers`` lists accounts that follow ``:id``). The endpoint may
+  what a list means (``/api/v1/accounts/:id/followers`` lists accounts that follow ``:id``, ``/following`` those
+  ``:id`` follows). The endpoint may
   be a full URL, which names the serving instance; an optional ``recorded_at`` (ISO 8601) says when the
   response was fetched;
 * a streaming API message as sent on the WebSocket, ``{"stream": [...], "event": "update", "payload": "<Status
@@ -29,7 +33,8 @@ and through an inbox lands on the same keys and event ids):
 * mentions carry the fully qualified handle; their ``account_id`` is the mentioned actor's URI when the
   record holds that account, else ``None``. The Mention entity's ``url`` is a profile page
   (``https://host/@name``), not the actor id (``https://host/users/name``), so using it would invent a second
-  identity for the same account; the store falls back to the handle, which does match.
+  identity for the same account; the store keys such a mention by the handle, which the account's own
+  snapshots carry too.
 * event ids: ``status:<uri>`` (``status:<uri>:edit:<edited_at>`` for an edited status, so an edit is not
   dropped as a replay), ``status:<uri>:deleted``, ``account:<uri>:created``,
   ``account:<uri>:profile:<hash>`` (hash of handle, display name, bio, avatar and locked flag; follower
@@ -56,6 +61,13 @@ Mapping choices:
   themselves arrive as statuses with ``reblog`` in timelines and the stream.
 * the default avatar (``/avatars/original/missing.png``) is no avatar, so image matchers do not tie every
   account without one together.
+* Admin::Report -> ReportFiled (reporter -> target, one per attached status, reason = category, comment and
+  the rules cited; event id ``report:<instance>:<id>[:post:<uri>]``, which an ``admin.report`` notification
+  of the same report shares) plus the attached statuses as posts. Admin::Account -> the account's snapshot,
+  dated by the exact sign-up time for a local account, and ``suspended`` -> EnforcementApplied(suspend).
+  Its email and IP addresses are left out: the canonical events have no place for them, and they are
+  personal data that should stay in the instance's own database. A ``follow`` notification yields only the
+  follower's snapshot: whom it follows (the authenticated user) is not in the record.
 """
 
 from __future__ import annotations
@@ -82,6 +94,7 @@ from cauterize.events import (
     PostDeleted,
     PostRef,
     ProfileChanged,
+    ReportFiled,
 )
 from cauterize.ingest._html import render
 from cauterize.ingest.base import Adapter, RecordError, Reject
@@ -200,8 +213,36 @@ def _is_account(obj: Any) -> bool:
     return isinstance(obj, dict) and "acct" in obj and "username" in obj and "content" not in obj
 
 
+def _is_admin_account(obj: Any) -> bool:
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get("account"), dict)
+        and "domain" in obj
+        and "username" in obj
+        and "content" not in obj
+    )
+
+
+def _is_admin_report(obj: Any) -> bool:
+    return isinstance(obj, dict) and "target_account" in obj and "action_taken" in obj
+
+
+def _is_notification(obj: Any) -> bool:
+    return (
+        isinstance(obj, dict)
+        and isinstance(obj.get("type"), str)
+        and isinstance(obj.get("account"), dict)
+        and "content" not in obj
+        and "username" not in obj
+    )
+
+
 def _is_entity(obj: Any) -> bool:
-    return _is_status(obj) or _is_account(obj)
+    return _is_status(obj) or _is_account(obj) or _is_admin_account(obj) or _is_admin_report(obj)
+
+
+def _is_search(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("accounts"), list) and isinstance(obj.get("statuses"), list)
 
 
 def _is_context(obj: Any) -> bool:
@@ -245,9 +286,12 @@ class _Record:
             raise RecordError("the record holds no timestamp to date its snapshots by")
         return t
 
+    @property
+    def instance_name(self) -> str:
+        return self.instance or self.inferred_instance or UNKNOWN_INSTANCE
+
     def local(self, kind: str, local_id: Any) -> str:
-        instance = self.instance or self.inferred_instance or UNKNOWN_INSTANCE
-        return f"local:{instance}:{kind}:{local_id}"
+        return f"local:{self.instance_name}:{kind}:{local_id}"
 
     def account_ref(self, local_id: Any) -> str | None:
         if local_id is None:
@@ -307,9 +351,9 @@ class MastodonAdapter(Adapter):
 
     @classmethod
     def sniff(cls, obj: Any) -> bool:
-        if _is_wrapper(obj) or _is_stream_message(obj) or _is_entity(obj) or _is_context(obj):
+        if _is_wrapper(obj) or _is_stream_message(obj) or _is_entity(obj) or _is_context(obj) or _is_search(obj):
             return True
-        return isinstance(obj, list) and bool(obj) and _is_entity(obj[0])
+        return isinstance(obj, list) and bool(obj) and (_is_entity(obj[0]) or _is_notification(obj[0]))
 
     # -- record dispatch ----------------------------------------------------------------------------
 
@@ -330,12 +374,11 @@ class MastodonAdapter(Adapter):
 
     def _body(self, body: Any, endpoint: str, where: str, rec: _Record) -> Iterator[Event | Reject]:
         single = False
-        if _is_context(body):
-            items = [
-                (f"{where}.{part}[{i}]".lstrip("."), s)
-                for part in ("ancestors", "descendants")
-                for i, s in enumerate(body[part])
-            ]
+        if isinstance(body, dict) and "error" in body and len(body) <= 2:
+            raise RecordError(f"the response is an API error: {str(body['error'])[:200]}")
+        if _is_context(body) or _is_search(body):
+            parts = ("ancestors", "descendants") if _is_context(body) else ("accounts", "statuses")
+            items = [(f"{where}.{part}[{i}]".lstrip("."), s) for part in parts for i, s in enumerate(body[part])]
         elif isinstance(body, list):
             items = [(f"{where}[{i}]", item) for i, item in enumerate(body)]
         elif isinstance(body, dict):
@@ -366,6 +409,22 @@ class MastodonAdapter(Adapter):
         for item in items:
             if _is_account(item):
                 rec.index_account(item)
+            elif _is_admin_account(item):
+                rec.index_account(item["account"])
+            elif _is_admin_report(item):
+                rec.saw_time(item.get("created_at"))
+                rec.saw_time(item.get("updated_at"))
+                for key in ("account", "target_account"):
+                    if isinstance(item.get(key), dict):
+                        rec.index_account(item[key].get("account"))
+                for st in _dicts(item.get("statuses")):
+                    rec.index_status(st)
+            elif _is_notification(item):
+                rec.saw_time(item.get("created_at"))
+                rec.index_account(item["account"])
+                rec.index_status(item.get("status"))
+                if isinstance(item.get("report"), dict):
+                    rec.index_account(item["report"].get("target_account"))
             else:
                 rec.index_status(item)
         for local_id, ref in rec.status_by_local_id.items():
@@ -394,9 +453,110 @@ class MastodonAdapter(Adapter):
     def _entity(self, obj: Any, rec: _Record) -> list[Event]:
         if _is_account(obj):
             return self._account(obj, rec)
+        if _is_admin_account(obj):
+            return self._admin_account(obj, rec)
+        if _is_admin_report(obj):
+            return self._admin_report(obj, rec)
+        if _is_notification(obj):
+            return self._notification(obj, rec)
         if isinstance(obj, dict) and ("content" in obj or "account" in obj or "reblog" in obj):
             return self._status(obj, rec)
         raise RecordError("neither a Mastodon Status nor an Account")
+
+    # -- moderation (admin API, notifications) ------------------------------------------------------
+
+    def _admin_account(self, admin: dict[str, Any], rec: _Record) -> list[Event]:
+        # Email and IP addresses are left behind on purpose: the canonical events have no place for
+        # them, and they are personal data that should not spread past the instance's own database.
+        events = self._account(admin["account"], rec)
+        signed_up = _time_or_none(admin.get("created_at"))
+        if admin.get("domain") is None and signed_up is not None and isinstance(events[0], AccountCreated):
+            # For a local account the admin view has the exact sign-up time, the public one only the day
+            # (for a remote one it is when this instance discovered it, not when it was made).
+            events[0] = msgspec.structs.replace(events[0], time=signed_up)
+        if admin.get("suspended") is True and not any(isinstance(e, EnforcementApplied) for e in events):
+            events.append(self._suspension(events[0].actor, events[-1].time, "suspended by this instance's moderators"))
+        return events
+
+    def _admin_report(self, report: dict[str, Any], rec: _Record) -> list[Event]:
+        """Admin::Report: a report filed with this instance, with the reporter, target and statuses."""
+        report_id = _local_id(report.get("id"))
+        if report_id is None:
+            raise RecordError("report has no 'id'")
+        reporter, target = report.get("account"), report.get("target_account")
+        if not (_is_admin_account(reporter) and _is_admin_account(target)):
+            raise RecordError("report lacks its 'account' or 'target_account' (Admin::Account with 'account')")
+        reporter_events, target_events = self._admin_account(reporter, rec), self._admin_account(target, rec)
+        events = reporter_events + target_events
+        posts: list[str] = []
+        for st in _dicts(report.get("statuses")):
+            status_events = self._status(st, rec)
+            events += status_events
+            posts += [e.post_id for e in status_events if isinstance(e, PostCreated) and e.repost_of is None]
+        reason = " — ".join(
+            p
+            for p in (
+                _str(report.get("category")),
+                _str(report.get("comment")),
+                *(_str(r.get("text")) for r in _dicts(report.get("rules"))),
+            )
+            if p
+        )
+        events += self._reports(
+            f"report:{rec.instance_name}:{report_id}",
+            reporter=reporter_events[0].actor,
+            target=target_events[0].actor,
+            posts=posts,
+            reason=reason or None,
+            time=parse_time(_need(report, "created_at", "report"), "report created_at"),
+        )
+        return events
+
+    def _notification(self, note: dict[str, Any], rec: _Record) -> list[Event]:
+        """A notification: the notifying account, its status, and for ``admin.report`` the report."""
+        events = self._account(note["account"], rec)
+        if isinstance(note.get("status"), dict):
+            events += self._status(note["status"], rec)
+        report = note.get("report")
+        if note.get("type") == "admin.report" and isinstance(report, dict):
+            report_id = _local_id(report.get("id")) or _local_id(note.get("id"))
+            target_events = self._account(report.get("target_account"), rec)
+            status_ids = report.get("status_ids") if isinstance(report.get("status_ids"), list) else []
+            posts = [self._local_post(i, None, rec).post_id for i in status_ids if _local_id(i)]
+            events += target_events
+            events += self._reports(
+                f"report:{rec.instance_name}:{report_id}",
+                reporter=events[0].actor,
+                target=target_events[0].actor,
+                posts=posts,
+                reason=" — ".join(p for p in (_str(report.get("category")), _str(report.get("comment"))) if p) or None,
+                time=parse_time(_need(report, "created_at", "report"), "report created_at"),
+            )
+        return events
+
+    @staticmethod
+    def _reports(
+        event_id: str, *, reporter: str, target: str, posts: list[str], reason: str | None, time: datetime
+    ) -> list[Event]:
+        # One report per reported post, so each post can be looked up by its reports.
+        per_post: list[tuple[str, str | None]] = [(f"{event_id}:post:{p}", p) for p in posts]
+        return [
+            ReportFiled(
+                platform=PLATFORM, event_id=eid, actor=reporter, time=time, target=target, post_id=post, reason=reason
+            )
+            for eid, post in per_post or [(event_id, None)]
+        ]
+
+    @staticmethod
+    def _suspension(account: str, time: datetime, why: str) -> EnforcementApplied:
+        return EnforcementApplied(
+            platform=PLATFORM,
+            event_id=f"account:{account}:suspended",
+            actor=account,
+            time=time,
+            action="suspend",
+            reason=why,
+        )
 
     # -- accounts -----------------------------------------------------------------------------------
 
@@ -448,14 +608,7 @@ class MastodonAdapter(Adapter):
         ]
         if acc.get("suspended") is True:
             events.append(
-                EnforcementApplied(
-                    platform=PLATFORM,
-                    event_id=f"account:{uri}:suspended",
-                    actor=uri,
-                    time=max(rec.when, created),
-                    action="suspend",
-                    reason="account entity marked suspended by the serving instance",
-                )
+                self._suspension(uri, max(rec.when, created), "account marked suspended by the serving instance")
             )
         return events
 
@@ -613,8 +766,8 @@ class MastodonAdapter(Adapter):
         yield from self._body(inner, "", "payload", rec)
 
     def _stream_delete(self, payload: Any, recorded: datetime | None) -> Iterator[Event | Reject]:
-        local_id = str(payload).strip('"') if payload is not None else ""
-        if not local_id:
+        local_id = _local_id(payload.strip('"') if isinstance(payload, str) else payload)
+        if local_id is None:
             raise RecordError("streaming 'delete' has no status id")
         known = self._seen.get(local_id)
         if known is None or known[1] is None:
