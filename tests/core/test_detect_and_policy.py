@@ -51,9 +51,10 @@ def test_watchlist_rejects_weights_outside_unit_interval():
 
 
 def test_detectors_are_discovered_and_unknown_names_refused():
-    assert "watchlist" in detector_classes()
-    assert [d.name for d in build_detectors({})] == ["watchlist"]
-    assert build_detectors({"watchlist": {"enabled": False}}) == []
+    assert {"watchlist", "evasion"} <= set(detector_classes())
+    default = [d.name for d in build_detectors({})]
+    assert default[0] == "watchlist" and "evasion" in default  # cheapest first
+    assert "watchlist" not in [d.name for d in build_detectors({"watchlist": {"enabled": False}})]
     with pytest.raises(ValueError, match="unknown detector"):
         build_detectors({"nope": {}})
 

@@ -24,6 +24,18 @@ class Rule:
     labels: str
     threshold: float
     action: str
+    #: At least this many independent lines of evidence (``evidence.independent_signals``).
+    min_independent: int = 0
+    #: The linked parent must have been suspended for one of these reasons (``evidence.parent_reason``).
+    parent_reasons: tuple[str, ...] = ()
+
+    def matches(self, signal: Signal) -> bool:
+        if signal.score < self.threshold or not fnmatch.fnmatchcase(signal.label, self.labels):
+            return False
+        ev = signal.evidence
+        if self.min_independent and int(ev.get("independent_signals", 0)) < self.min_independent:
+            return False
+        return not (self.parent_reasons and ev.get("parent_reason") not in self.parent_reasons)
 
     @classmethod
     def from_config(cls, raw: Mapping[str, Any]) -> Rule:
@@ -38,10 +50,23 @@ class Rule:
             labels=str(raw["labels"]),
             threshold=threshold,
             action=action,
+            min_independent=int(raw.get("min_independent", 0)),
+            parent_reasons=tuple(raw.get("parent_reasons", ())),
         )
 
 
 DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
+    # A replacement of an account suspended for terrorism, shown by two independent lines of
+    # evidence (a name alone never suffices: innocent look-alikes exist).
+    {
+        "name": "ban-evasion-auto",
+        "labels": "evasion.*",
+        "threshold": 0.9,
+        "action": "suspend",
+        "min_independent": 2,
+        "parent_reasons": ["terrorism"],
+    },
+    {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.5, "action": "flag_for_review"},
     {"name": "threat-to-life", "labels": "threat.*", "threshold": 0.8, "action": "escalate"},
     {"name": "threat-review", "labels": "threat.*", "threshold": 0.5, "action": "flag_for_review"},
     {"name": "strong-signal", "labels": "*", "threshold": 0.95, "action": "suspend"},
@@ -63,7 +88,7 @@ class ThresholdPolicy(Policy):
         fired: dict[str, list[tuple[Rule, Signal]]] = {}
         for signal in signals:
             for rule in self.rules:
-                if signal.score >= rule.threshold and fnmatch.fnmatchcase(signal.label, rule.labels):
+                if rule.matches(signal):
                     fired.setdefault(signal.account_id, []).append((rule, signal))
                     break  # rules are ordered: the first one a signal meets is its rule
         decisions = []

@@ -294,6 +294,22 @@ class Store:
     def enforcements_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
         return self._rows_for(s.enforcements, platform, account_id, s.enforcements.c.event_time)
 
+    def evasion_links(self, platform: str) -> dict[str, tuple[str, float]]:
+        """Child -> (parent, probability): the strongest ``evasion.*`` link reported for each account."""
+        sig = s.signals
+        best: dict[str, tuple[str, float]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(sig.c.account_id, sig.c.score, sig.c.evidence).where(
+                    sig.c.platform == platform, sig.c.label.like("evasion.%")
+                )
+            )
+            for account_id, score, evidence in rows:
+                parent = (evidence or {}).get("parent_account_id")
+                if parent and (account_id not in best or score > best[account_id][1]):
+                    best[account_id] = (parent, score)
+        return best
+
     def iter_decisions(self, actions: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
         d, a = s.decisions, s.accounts
         q = (

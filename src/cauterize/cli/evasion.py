@@ -1,0 +1,119 @@
+"""``cauterize evasion train`` and ``cauterize lineage``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from cauterize.cli.common import ConfigOption, console, err_console, get_config
+
+evasion_app = typer.Typer(help="Ban-evasion linking: train the link model.", no_args_is_help=True)
+
+
+def _events(paths: list[Path]):  # type: ignore[no-untyped-def]
+    from cauterize.ingest.jsonl import CanonicalJsonl
+    from cauterize.ingest.sources import FileSource
+
+    adapter = CanonicalJsonl()
+    for path in paths:
+        for record in FileSource(path).records():
+            yield from adapter.parse(record.data)
+
+
+@evasion_app.command("train")
+def train(
+    events: Annotated[list[Path], typer.Option("--events", help="Canonical JSONL streams (repeat with --truth).")],
+    truth: Annotated[list[Path], typer.Option("--truth", help="Their ground truth files, same order.")],
+    out: Annotated[Path, typer.Option(help="Where to write the model JSON.")],
+    version: Annotated[str, typer.Option(help="Model version recorded in every signal.")] = "link-lr-1",
+) -> None:
+    """Fit the link model on simulated worlds whose lineage is known (needs the `train` extra)."""
+    from cauterize.evasion.model import fit
+    from cauterize.evasion.training import Pairs, collect_pairs
+    from cauterize.evaluation.truth import read_truth
+
+    if len(events) != len(truth):
+        err_console.print("give one --truth per --events")
+        raise typer.Exit(2)
+    total = Pairs()
+    sources = []
+    for ev_path, truth_path in zip(events, truth, strict=True):
+        t = read_truth(truth_path)
+        parents = {a.account_id: a.parent_account_id for a in t.accounts.values() if a.parent_account_id}
+        allow = [a.account_id for a in t.accounts.values() if a.label == "confounder" and a.role != "lookalike"]
+        pairs = collect_pairs(_events([ev_path]), parents, allowlist=allow)
+        total.rows += pairs.rows
+        total.labels += pairs.labels
+        total.triggers.update(pairs.triggers)
+        sources.append({"events": ev_path.name, "scenario": t.header.scenario, "seed": t.header.seed})
+        console.print(f"{ev_path}: {len(pairs.labels)} pairs, {sum(pairs.labels)} true parents")
+    model = fit(total.rows, total.labels, version, {"worlds": sources, "triggers": dict(total.triggers)})
+    model.save(out)
+    t = Table("feature", "weight", title=f"link model {version}")
+    for k, w in sorted(model.weights.items(), key=lambda kv: -abs(kv[1])):
+        t.add_row(k, f"{w:+.3f}")
+    t.add_row("bias", f"{model.bias:+.3f}")
+    console.print(t)
+
+
+def _fmt(t: datetime | None) -> str:
+    return t.strftime("%Y-%m-%d %H:%M") if t else "?"
+
+
+def lineage(
+    ref: Annotated[str, typer.Argument(help="Account id or @handle of any incarnation.")],
+    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print an actor's family tree: every linked incarnation with dates and follower counts."""
+    from cauterize.app import open_store
+
+    store = open_store(get_config(config))
+    matches = store.find_accounts(ref, platform)
+    if not matches:
+        err_console.print(f"no account matches {ref!r}")
+        raise typer.Exit(1)
+    for plat, account_id in matches:
+        links = store.evasion_links(plat)
+        parent_of = {child: parent for child, (parent, _p) in links.items()}
+        root = account_id
+        seen = {root}
+        while root in parent_of and parent_of[root] not in seen:
+            root = parent_of[root]
+            seen.add(root)
+        children: dict[str, list[str]] = {}
+        for child, parent in parent_of.items():
+            children.setdefault(parent, []).append(child)
+
+        def label(acct: str) -> str:
+            row: dict[str, Any] = store.account(plat, acct) or {}
+            prob = links.get(acct, (None, None))[1]
+            bits = [
+                f"[bold]@{row.get('handle') or '?'}[/] ({acct})",
+                f"created {_fmt(row.get('created_at'))}",
+                f"{row.get('status', '?')} {_fmt(row.get('status_at')) if row.get('status') != 'active' else ''}".strip(),
+                f"followers {row.get('followers_count') if row.get('followers_count') is not None else '?'}",
+            ]
+            if prob is not None:
+                bits.append(f"link p={prob:.2f}")
+            return " · ".join(bits)
+
+        tree = Tree(label(root))
+
+        def grow(node: Tree, acct: str, depth: int) -> None:
+            for child in sorted(children.get(acct, ()), key=lambda c: (store.account(plat, c) or {}).get("created_at") or datetime.min):
+                if depth < 50:
+                    grow(node.add(label(child)), child, depth + 1)
+
+        grow(tree, root, 0)
+        console.print(tree)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(evasion_app, name="evasion")
+    app.command("lineage")(lineage)

@@ -1,0 +1,105 @@
+"""Ban-evasion detector: links a new (or renamed) account to the suspended account it replaces.
+
+The work is done by :class:`cauterize.evasion.engine.EvasionEngine`; this module only maps events
+to it and links to signals. Label ``evasion.link``; evidence names the parent account, the
+probability, each feature and its contribution, the independent lines of evidence, the trigger
+and the runners-up. See docs/evasion.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from cauterize.detectors.base import Context, Detector, Signal
+from cauterize.evasion.engine import EvasionEngine, Link
+from cauterize.evasion.handles import ascii_fold
+from cauterize.evasion.model import LinkModel
+from cauterize.events import (
+    AccountCreated,
+    EnforcementApplied,
+    Event,
+    Follow,
+    PostCreated,
+    ProfileChanged,
+)
+
+_PROFILE = ("handle", "display_name", "bio", "avatar_hash", "protected")
+
+
+class EvasionDetector(Detector):
+    name = "evasion"
+    kinds = frozenset({"account_created", "profile_changed", "follow", "post_created", "enforcement"})
+    cost_us = 8.0
+    enabled_by_default = True
+
+    def __init__(
+        self,
+        model: str | None = None,
+        report_at: float = 0.3,
+        young_hours: float = 72.0,
+        allowlist: list[str] | None = None,
+        allowlist_file: str | None = None,
+        max_profiles: int = 2_000_000,
+    ) -> None:
+        allow = set(allowlist or ())
+        if allowlist_file:
+            allow |= {
+                line.split("#", 1)[0].strip()
+                for line in Path(allowlist_file).read_text(encoding="utf-8").splitlines()
+                if line.split("#", 1)[0].strip()
+            }
+        link_model = LinkModel.load(model)
+        self.version = link_model.version  # type: ignore[misc]
+        self.engine = EvasionEngine(
+            link_model, report_at=report_at, young_hours=young_hours, allowlist=allow, max_profiles=max_profiles
+        )
+
+    def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
+        return [self._signal(event, link) for link in self.feed(self.engine, event)]
+
+    @staticmethod
+    def feed(engine: EvasionEngine, event: Event) -> list[Link]:
+        """Map one event to engine calls; the links it produced (one per account re-scored)."""
+        links: list[Link | None] = []
+        if isinstance(event, AccountCreated | ProfileChanged):
+            fields: dict[str, Any] = {k: getattr(event, k) for k in _PROFILE}
+            if event.handle:
+                engine.handles.put(ascii_fold(event.handle), event.actor)
+            if isinstance(event, AccountCreated):
+                links.append(engine.account_created(event.actor, event.time, lang=event.lang, **fields))
+            else:
+                links.append(engine.profile_changed(event.actor, event.time, **fields))
+        elif isinstance(event, Follow):
+            links.append(engine.interaction(event.actor, event.target, event.time))
+        elif isinstance(event, PostCreated):
+            if event.hashtags:
+                engine.tags.touch(event.actor, Counter).update(event.hashtags)
+            targets = [m.account_id or engine.handles.get(ascii_fold(m.handle.lstrip("@"))) for m in event.mentions]
+            if event.repost_of and event.repost_of.account_id:
+                targets.append(event.repost_of.account_id)
+            for target in dict.fromkeys(t for t in targets if t):
+                links.append(engine.interaction(event.actor, target, event.time))
+            links.append(engine.posted(event.actor, event.time, event.hashtags))
+        elif isinstance(event, EnforcementApplied):
+            if event.action in ("suspend", "delete"):
+                tags = engine.tags.get(event.actor)
+                engine.suspended(event.actor, event.platform, event.time, event.reason or event.action, tags)
+            elif event.action in ("unsuspend", "undelete"):
+                engine.unsuspended(event.actor)
+        return [lk for lk in links if lk is not None]
+
+    def _signal(self, event: Event, link: Link) -> Signal:
+        return Signal(
+            detector=self.name,
+            detector_version=self.version,
+            label="evasion.link",
+            score=round(link.probability, 6),
+            platform=event.platform,
+            account_id=link.account_id,
+            event_id=event.event_id,
+            post_id=event.post_id if isinstance(event, PostCreated) else None,
+            evidence=link.evidence(),
+        )

@@ -1,0 +1,272 @@
+"""The ban-evasion engine: follows the stream, keeps the registry of suspended actors, and
+scores each new or renamed account against it when evidence arrives.
+
+State, all in memory and bounded:
+
+* a profile per account seen (LRU, ``max_profiles``);
+* the recent audience of each account (who followed, reposted or mentioned it; LRU, capped
+  per account), which becomes the fingerprint's audience at suspension;
+* the young accounts (created less than ``young_hours`` ago): their promoters, hashtags and
+  whether they have posted — the evidence a replacement gathers in its first minutes;
+* the registry of suspended fingerprints and its candidate index.
+
+It is rebuilt by replaying history (the pipeline warms detectors up from the store's events).
+Accounts on the allow-list (journalists, researchers, counter-messaging, police) never count as
+promoters or audience: they interact with the network all day without promoting it.
+
+Re-scoring happens when the account is created, changes a name-like field, goes from private
+to public, posts for the first time, or gains a promoter who is in some suspended account's
+audience. A link is reported when its probability reaches ``report_at`` and improves on the
+last one reported for the account (or names another parent).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, OrderedDict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from cauterize.evasion.features import Observed, evidence_lines, pair_features
+from cauterize.evasion.fingerprint import Fingerprint, Profile
+from cauterize.evasion.index import CandidateIndex, Query
+from cauterize.evasion.model import LinkModel
+
+
+@dataclass(slots=True)
+class Young:
+    created_at: datetime
+    promoters: set[str] = field(default_factory=set)
+    hashtags: Counter[str] = field(default_factory=Counter)
+    posted: bool = False
+    reported_p: float = 0.0
+    reported_parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    account_id: str
+    parent: Fingerprint
+    probability: float
+    features: dict[str, float]
+    contributions: dict[str, float]
+    lines: list[str]
+    trigger: str
+    runners_up: list[tuple[str, float]]
+    promoters: list[str]
+
+    def evidence(self) -> dict[str, Any]:
+        fp = self.parent
+        return {
+            "parent_account_id": fp.account_id,
+            "parent_platform": fp.platform,
+            "parent_handles": list(fp.handles),
+            "parent_suspended_at": fp.suspended_at.isoformat(),
+            "parent_reason": fp.reason,
+            "parent_lineage_parent": fp.parent_account_id,
+            "probability": round(self.probability, 4),
+            "rank": 1,
+            "trigger": self.trigger,
+            "independent_signals": len(self.lines),
+            "evidence_lines": self.lines,
+            "features": {k: round(v, 4) for k, v in self.features.items()},
+            "contributions": {k: round(v, 4) for k, v in self.contributions.items()},
+            "runners_up": [{"account_id": a, "probability": round(p, 4)} for a, p in self.runners_up],
+            "promoters_sample": self.promoters[:10],
+        }
+
+
+class _LRU(OrderedDict):
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: Any, value: Any) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        if len(self) > self.limit:
+            self.popitem(last=False)
+
+    def touch(self, key: Any, factory: Any) -> Any:
+        value = self.get(key)
+        if value is None:
+            value = self[key] = factory()
+            if len(self) > self.limit:
+                self.popitem(last=False)
+        else:
+            self.move_to_end(key)
+        return value
+
+
+class EvasionEngine:
+    def __init__(
+        self,
+        model: LinkModel | None = None,
+        *,
+        report_at: float = 0.3,
+        young_hours: float = 72.0,
+        max_profiles: int = 2_000_000,
+        max_tracked_audiences: int = 500_000,
+        audience_per_account: int = 200,
+        allowlist: Iterable[str] = (),
+        index: CandidateIndex | None = None,
+    ):
+        self.model = model or LinkModel.load()
+        self.report_at = report_at
+        self.young_window = timedelta(hours=young_hours)
+        self.profiles: _LRU = _LRU(max_profiles)
+        self.audiences: _LRU = _LRU(max_tracked_audiences)
+        self.audience_per_account = audience_per_account
+        self.allowlist = set(allowlist)
+        self.index = index or CandidateIndex()
+        #: Folded handle -> account, to resolve mentions that name no account id.
+        self.handles: _LRU = _LRU(max_profiles)
+        #: Hashtags each account used, kept for its fingerprint should it be suspended.
+        self.tags: _LRU = _LRU(max_tracked_audiences)
+        self.young: dict[str, Young] = {}
+        self._young_order: deque[tuple[datetime, str]] = deque()
+        self._fids = itertools.count(1)
+        self._fid_of: dict[str, int] = {}
+        #: child -> parent for links reported, so a child's own fingerprint records its lineage.
+        self.linked_parent: dict[str, str] = {}
+
+    # -- following the stream ----------------------------------------------------------------
+
+    def _expire(self, now: datetime) -> None:
+        horizon = now - self.young_window
+        order = self._young_order
+        while order and order[0][0] < horizon:
+            _, acct = order.popleft()
+            y = self.young.get(acct)
+            if y is not None and y.created_at < horizon:
+                del self.young[acct]
+
+    def account_created(self, acct: str, at: datetime, **profile: Any) -> Link | None:
+        self._expire(at)
+        p = self.profiles.touch(acct, Profile)
+        p.created_at = at
+        p.update(**profile)
+        self.young[acct] = Young(created_at=at)
+        self._young_order.append((at, acct))
+        return self._score(acct, at, "created")
+
+    def profile_changed(self, acct: str, at: datetime, **profile: Any) -> Link | None:
+        p = self.profiles.touch(acct, Profile)
+        was_protected = p.protected
+        changed = p.update(**profile)
+        if acct in self.young and was_protected and profile.get("protected") is False:
+            return self._score(acct, at, "went_public")
+        if changed:
+            return self._score(acct, at, "profile_changed")
+        return None
+
+    def interaction(self, src: str, dst: str, at: datetime) -> Link | None:
+        """``src`` followed, reposted or mentioned ``dst``."""
+        if src in self.allowlist or src == dst:
+            return None
+        aud = self.audiences.touch(dst, lambda: deque(maxlen=self.audience_per_account))
+        aud.append(src)
+        young = self.young.get(dst)
+        if young is not None and src not in young.promoters:
+            young.promoters.add(src)
+            if self.index.is_audience(src):
+                return self._score(dst, at, "promoted")
+        return None
+
+    def posted(self, acct: str, at: datetime, hashtags: Iterable[str]) -> Link | None:
+        young = self.young.get(acct)
+        if young is None or young.posted:
+            return None
+        young.posted = True
+        young.hashtags.update(hashtags)
+        return self._score(acct, at, "first_post")
+
+    def suspended(
+        self, acct: str, platform: str, at: datetime, reason: str | None, hashtags: Counter[str] | None = None
+    ) -> None:
+        p = self.profiles.get(acct) or Profile()
+        audience = frozenset(self.audiences.get(acct, ())) - self.allowlist
+        fid = next(self._fids)
+        self._fid_of[acct] = fid
+        self.index.add(
+            Fingerprint(
+                fid=fid,
+                platform=platform,
+                account_id=acct,
+                handles=tuple(p.handles or ([p.handle] if p.handle else [])),
+                display_name=p.display_name,
+                bio=p.bio,
+                avatar_hash=p.avatar_hash,
+                lang=p.lang,
+                suspended_at=at,
+                reason=reason,
+                audience=audience,
+                hashtags=hashtags or Counter(),
+                parent_account_id=self.linked_parent.get(acct),
+            )
+        )
+        self.young.pop(acct, None)
+
+    def unsuspended(self, acct: str) -> None:
+        fid = self._fid_of.pop(acct, None)
+        if fid is not None:
+            self.index.deactivate(fid)
+
+    # -- scoring --------------------------------------------------------------------------------
+
+    def observe(self, acct: str, at: datetime) -> Observed | None:
+        p = self.profiles.get(acct)
+        if p is None:
+            return None
+        y = self.young.get(acct)
+        return Observed(
+            account_id=acct,
+            profile=p,
+            promoters=frozenset(y.promoters) if y else frozenset(),
+            hashtags=y.hashtags if y else Counter(),
+            at=at,
+        )
+
+    def rank(self, obs: Observed) -> list[tuple[float, Fingerprint, dict[str, float]]]:
+        q = Query(obs.profile.handle, obs.profile.display_name, obs.profile.avatar_hash, obs.promoters)
+        scored = []
+        for fid in self.index.candidates(q):
+            fp = self.index.fingerprints[fid]
+            if fp.account_id == obs.account_id:
+                continue
+            feats = pair_features(obs, fp)
+            scored.append((self.model.probability(feats), fp, feats))
+        scored.sort(key=lambda t: (-t[0], t[1].fid))
+        return scored
+
+    def _score(self, acct: str, at: datetime, trigger: str) -> Link | None:
+        if not len(self.index):
+            return None
+        obs = self.observe(acct, at)
+        if obs is None:
+            return None
+        ranked = self.rank(obs)
+        if not ranked:
+            return None
+        p, fp, feats = ranked[0]
+        young = self.young.get(acct)
+        last_p = young.reported_p if young else 0.0
+        last_parent = young.reported_parent if young else None
+        if p < self.report_at or (p <= last_p + 0.02 and fp.account_id == last_parent):
+            return None
+        if young is not None:
+            young.reported_p, young.reported_parent = p, fp.account_id
+        self.linked_parent[acct] = fp.account_id
+        return Link(
+            account_id=acct,
+            parent=fp,
+            probability=p,
+            features=feats,
+            contributions=self.model.contributions(feats),
+            lines=evidence_lines(feats),
+            trigger=trigger,
+            runners_up=[(f.account_id, q) for q, f, _ in ranked[1:4]],
+            promoters=sorted(obs.promoters & fp.audience),
+        )

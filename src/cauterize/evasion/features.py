@@ -1,0 +1,97 @@
+"""Features of a (new account, suspended fingerprint) pair. Each is one independent line of evidence."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz
+
+from cauterize.evasion.fingerprint import Fingerprint, Profile
+from cauterize.evasion.handles import ascii_fold, consonants, name_key, skeleton, trailing_number
+
+FEATURES: tuple[str, ...] = (
+    "handle_similarity",
+    "handle_consonants_equal",
+    "handle_counter_step",
+    "display_name_similarity",
+    "bio_similarity",
+    "avatar_equal",
+    "promoters_in_audience",
+    "promoter_share",
+    "minutes_after_suspension",
+    "created_before_suspension",
+    "same_language",
+    "hashtag_overlap",
+)
+
+#: Which features make up each independent line of evidence, and the value that counts as
+#: "this line says yes". The policy wants two lines before any automatic action, so that a
+#: name alone (an innocent look-alike) never suffices.
+EVIDENCE_LINES: dict[str, tuple[str, float]] = {
+    "name": ("handle_similarity", 0.85),
+    "display_name": ("display_name_similarity", 0.9),
+    "avatar": ("avatar_equal", 1.0),
+    "audience": ("promoters_in_audience", math.log1p(2)),
+    "bio": ("bio_similarity", 0.8),
+    "content": ("hashtag_overlap", 0.3),
+}
+
+
+@dataclass(slots=True)
+class Observed:
+    """What is known of the new account when it is scored."""
+
+    account_id: str
+    profile: Profile
+    #: Accounts that followed, reposted or shouted it out since creation (confounders excluded).
+    promoters: frozenset[str]
+    hashtags: Counter[str]
+    at: datetime
+
+
+def _ratio(a: str, b: str) -> float:
+    return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
+
+
+def pair_features(obs: Observed, fp: Fingerprint) -> dict[str, float]:
+    p = obs.profile
+    handle = p.handle or ""
+    hs = max((_ratio(skeleton(handle), skeleton(h)) for h in fp.handles), default=0.0) if handle else 0.0
+    cons_equal = float(bool(handle) and any(consonants(handle) == consonants(h) for h in fp.handles))
+    step = 0.0
+    n = trailing_number(handle) if handle else None
+    for h in fp.handles:
+        m = trailing_number(h)
+        if skeleton(h) == skeleton(handle) and (n != m):
+            step = 1.0
+    dn = _ratio(name_key(p.display_name), name_key(fp.display_name)) if p.display_name and fp.display_name else 0.0
+    bio = fuzz.token_set_ratio(ascii_fold(p.bio), ascii_fold(fp.bio)) / 100.0 if p.bio and fp.bio else 0.0
+    shared = len(obs.promoters & fp.audience)
+    minutes = (obs.at - fp.suspended_at).total_seconds() / 60.0
+    created_before = float(p.created_at is not None and p.created_at < fp.suspended_at)
+    tags = 0.0
+    if obs.hashtags and fp.hashtags:
+        mine = {t.casefold() for t in obs.hashtags}
+        theirs = {t.casefold() for t, _ in fp.hashtags.most_common(20)}
+        tags = len(mine & theirs) / len(mine)
+    return {
+        "handle_similarity": hs,
+        "handle_consonants_equal": cons_equal,
+        "handle_counter_step": step,
+        "display_name_similarity": dn,
+        "bio_similarity": bio,
+        "avatar_equal": float(bool(p.avatar_hash) and p.avatar_hash == fp.avatar_hash),
+        "promoters_in_audience": math.log1p(shared),
+        "promoter_share": shared / len(obs.promoters) if obs.promoters else 0.0,
+        "minutes_after_suspension": math.log1p(max(minutes, 0.0)),
+        "created_before_suspension": created_before,
+        "same_language": float(bool(p.lang) and p.lang == fp.lang),
+        "hashtag_overlap": tags,
+    }
+
+
+def evidence_lines(features: dict[str, float]) -> list[str]:
+    return [line for line, (name, at_least) in EVIDENCE_LINES.items() if features.get(name, 0.0) >= at_least]

@@ -1,0 +1,72 @@
+"""Folding handles and names so that the variants evaders use collapse onto one key.
+
+Evaders return as ``ashen_media2``, ``ashen__media``, ``ashen_rnedia``, ``аshen_media`` (a
+Cyrillic a), ``ashne_media`` or ``abou_harith`` for ``abu_harith``. Each fold removes one kind of
+variation; the index looks an account up under several folds, and the scorer compares them with
+an edit distance so that what no fold removes (a swap, a new letter) still counts as close.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from anyascii import anyascii
+
+# Homoglyphs that survive transliteration because they are ASCII already: digits and letter
+# pairs standing in for letters. Applied only between letters, so a trailing counter stays a number.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
+_LEET_INNER = re.compile(r"(?<=[a-z])[013457](?=[a-z])")
+_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("l", "i"))
+_SEPARATORS = re.compile(r"[\s_.\-'`·•|]+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_TRAILING_DIGITS = re.compile(r"\d+$")
+_DOUBLES = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouwy]+")
+
+
+@lru_cache(maxsize=200_000)
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII: compatibility forms, homoglyphs from other scripts, transliteration."""
+    return anyascii(unicodedata.normalize("NFKC", text)).lower()
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(handle: str) -> str:
+    """Handle without case, script, separators, look-alike digits, doubled letters or a trailing counter.
+
+    ``Ashen_Media2``, ``ashen__media``, ``ashen_rnedia``, ``аshen_media`` and ``ashen_mediaa``
+    all give ``ashenmedia``.
+    """
+    s = ascii_fold(handle.lstrip("@"))
+    s = _SEPARATORS.sub("", s)
+    s = _LEET_INNER.sub(lambda m: m.group(0).translate(_LEET), s)
+    for pair, letter in _PAIRS[:3]:
+        s = s.replace(pair, letter)
+    s = _NON_ALNUM.sub("", s)
+    stem = _TRAILING_DIGITS.sub("", s) or s
+    return _DOUBLES.sub(r"\1", stem)
+
+
+@lru_cache(maxsize=200_000)
+def consonants(text: str) -> str:
+    """The consonant frame: what survives transliteration (``abu_harith`` ~ ``abou_hareth`` ~ ``ابو حارث``)."""
+    s = skeleton(text).replace("l", "i")
+    s = _VOWELS.sub("", s.replace("q", "k").replace("kh", "h").replace("th", "t"))
+    return _DOUBLES.sub(r"\1", re.sub(r"\d+", "", s))
+
+
+def name_key(name: str) -> str:
+    """Display-name key: folded words without punctuation or spacing."""
+    return _NON_ALNUM.sub("", ascii_fold(name))
+
+
+def trailing_number(handle: str) -> int | None:
+    m = _TRAILING_DIGITS.search(_NON_ALNUM.sub("", ascii_fold(handle)))
+    return int(m.group(0)) if m else None
+
+
+def trigrams(key: str) -> set[str]:
+    padded = f"^{key}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}

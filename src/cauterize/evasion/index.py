@@ -1,0 +1,141 @@
+"""Candidate generation: from a new profile to the few suspended fingerprints worth scoring.
+
+``CandidateIndex`` answers from hash maps and trigram posting lists, so a lookup costs the same
+with a thousand fingerprints or a million. ``NaiveIndex`` scans every fingerprint with the same
+rules; tests check that both propose the same candidates.
+
+A fingerprint is proposed when any of these holds:
+
+* its handle skeleton or consonant frame equals the query's (separators, digits, homoglyphs,
+  doubled letters, transliteration);
+* the query's skeleton shares at least ``min_trigram_share`` of its trigrams with it (swaps, a
+  changed letter), among trigrams that are not too common to mean anything;
+* the display-name key or avatar hash is equal;
+* at least one of the query's promoters is in its audience.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cauterize.evasion.fingerprint import Fingerprint
+from cauterize.evasion.handles import consonants, name_key, skeleton, trigrams
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    handle: str | None
+    display_name: str | None
+    avatar_hash: str | None
+    promoters: frozenset[str] = frozenset()
+
+
+def _keys(fp: Fingerprint) -> tuple[set[str], set[str]]:
+    skels = {skeleton(h) for h in fp.handles if h}
+    return {s for s in skels if s}, {c for h in fp.handles if h and (c := consonants(h))}
+
+
+class CandidateIndex:
+    def __init__(self, *, min_trigram_share: float = 0.5, max_posting: int = 50_000, max_candidates: int = 40):
+        self.min_trigram_share = min_trigram_share
+        #: Trigrams carried by more fingerprints than this say nothing and are skipped at query time.
+        self.max_posting = max_posting
+        self.max_candidates = max_candidates
+        self.fingerprints: dict[int, Fingerprint] = {}
+        self._skeleton: defaultdict[str, list[int]] = defaultdict(list)
+        self._consonants: defaultdict[str, list[int]] = defaultdict(list)
+        self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
+        self._names: defaultdict[str, list[int]] = defaultdict(list)
+        self._avatars: defaultdict[str, list[int]] = defaultdict(list)
+        self._audience: defaultdict[str, list[int]] = defaultdict(list)
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+    def add(self, fp: Fingerprint) -> None:
+        self.fingerprints[fp.fid] = fp
+        skels, cons = _keys(fp)
+        for s in skels:
+            self._skeleton[s].append(fp.fid)
+        for c in cons:
+            self._consonants[c].append(fp.fid)
+        for t in set().union(*(trigrams(s) for s in skels)) if skels else ():
+            self._trigrams[t].append(fp.fid)
+        if fp.display_name and (k := name_key(fp.display_name)):
+            self._names[k].append(fp.fid)
+        if fp.avatar_hash:
+            self._avatars[fp.avatar_hash].append(fp.fid)
+        for a in fp.audience:
+            self._audience[a].append(fp.fid)
+
+    def deactivate(self, fid: int) -> None:
+        """An unsuspended account stops being a parent; its postings are skipped, not rewritten."""
+        if fid in self.fingerprints:
+            self.fingerprints[fid].active = False
+
+    def is_audience(self, account_id: str) -> bool:
+        return account_id in self._audience
+
+    def candidates(self, q: Query) -> list[int]:
+        found: dict[int, None] = {}  # insertion-ordered set: strongest reasons first
+
+        def take(fids: Iterable[int]) -> None:
+            for f in fids:
+                found.setdefault(f, None)
+
+        if q.handle:
+            skel = skeleton(q.handle)
+            take(self._skeleton.get(skel, ()))
+            take(self._consonants.get(consonants(q.handle), ()))
+            grams = trigrams(skel)
+            counts: Counter[int] = Counter()
+            for g in grams:
+                posting = self._trigrams.get(g)
+                if posting and len(posting) <= self.max_posting:
+                    counts.update(posting)
+            need = self.min_trigram_share * len(grams)
+            take(f for f, n in counts.most_common(self.max_candidates) if n >= need)
+        if q.display_name and (k := name_key(q.display_name)):
+            take(self._names.get(k, ()))
+        if q.avatar_hash:
+            take(self._avatars.get(q.avatar_hash, ()))
+        if q.promoters:
+            shared: Counter[int] = Counter()
+            for p in q.promoters:
+                shared.update(self._audience.get(p, ()))
+            take(f for f, _ in shared.most_common(self.max_candidates))
+        fps = self.fingerprints
+        return [f for f in found if fps[f].active][: self.max_candidates * 3]
+
+
+class NaiveIndex:
+    """The same rules by linear scan: slow, obviously right, the reference for tests."""
+
+    def __init__(self, *, min_trigram_share: float = 0.5):
+        self.min_trigram_share = min_trigram_share
+        self.fingerprints: dict[int, Fingerprint] = {}
+
+    def add(self, fp: Fingerprint) -> None:
+        self.fingerprints[fp.fid] = fp
+
+    def candidates(self, q: Query) -> list[int]:
+        out = []
+        for fid, fp in self.fingerprints.items():
+            if not fp.active:
+                continue
+            skels, cons = _keys(fp)
+            hit = False
+            if q.handle:
+                skel = skeleton(q.handle)
+                grams = trigrams(skel)
+                hit = skel in skels or consonants(q.handle) in cons
+                hit = hit or any(len(grams & trigrams(s)) >= self.min_trigram_share * len(grams) for s in skels)
+            if q.display_name and fp.display_name and name_key(q.display_name):
+                hit = hit or name_key(q.display_name) == name_key(fp.display_name)
+            hit = hit or bool(q.avatar_hash and q.avatar_hash == fp.avatar_hash)
+            hit = hit or bool(q.promoters & fp.audience)
+            if hit:
+                out.append(fid)
+        return out

@@ -1,0 +1,81 @@
+"""The link model: logistic regression over pair features, weights in a versioned JSON file.
+
+Scoring is a dot product, so the product needs no ML library. Training (``fit``) uses
+scikit-learn's LogisticRegression when installed (the ``train`` extra), on pairs collected from
+simulated worlds where the true parent is known; the fitted weights are written back as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cauterize.evasion.features import FEATURES
+
+DEFAULT_MODEL = "link_model.json"
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    version: str
+    weights: dict[str, float]
+    bias: float
+    trained_on: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> LinkModel:
+        if path is None:
+            text = resources.files("cauterize.evasion").joinpath(DEFAULT_MODEL).read_text(encoding="utf-8")
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+        raw = json.loads(text)
+        missing = set(FEATURES) - set(raw["weights"])
+        if missing:
+            raise ValueError(f"link model {raw.get('version')} lacks weights for {sorted(missing)}")
+        return cls(
+            raw["version"],
+            {k: float(v) for k, v in raw["weights"].items()},
+            float(raw["bias"]),
+            raw.get("trained_on", {}),
+        )
+
+    def contributions(self, features: dict[str, float]) -> dict[str, float]:
+        return {k: self.weights[k] * features[k] for k in FEATURES if features[k]}
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights[k] * features[k] for k in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(
+            json.dumps(
+                {"version": self.version, "bias": self.bias, "weights": self.weights, "trained_on": self.trained_on},
+                indent=2,
+                sort_keys=True,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+
+
+def fit(rows: Sequence[dict[str, float]], labels: Sequence[int], version: str, trained_on: dict[str, Any]) -> LinkModel:
+    """Fit weights on labelled pairs (1: the true parent, 0: any other candidate)."""
+    try:
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # pragma: no cover - depends on the extra
+        raise RuntimeError("training needs scikit-learn: pip install -e '.[train]'") from exc
+    x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=float)
+    y = np.array(labels, dtype=int)
+    # No class re-weighting: the output is read as a probability, and re-weighting would inflate it.
+    clf = LogisticRegression(C=1.0, max_iter=2000)
+    clf.fit(x, y)
+    weights = {k: round(float(w), 6) for k, w in zip(FEATURES, clf.coef_[0], strict=True)}
+    return LinkModel(
+        version, weights, round(float(clf.intercept_[0]), 6), {**trained_on, "pairs": len(y), "positives": int(y.sum())}
+    )

@@ -1,0 +1,66 @@
+"""Collecting labelled pairs for the link model from a stream whose lineage is known.
+
+The engine follows the stream as it would in production; at every moment it would score an
+account, each candidate it ranks becomes a row, labelled 1 when the candidate is the account's
+true parent. Replaying the detector's own triggers (creation, promotion, first post, going
+public) means the model learns from the evidence as it stands at those moments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cauterize.evasion.engine import EvasionEngine, Link
+from cauterize.evasion.model import LinkModel
+from cauterize.events import AccountCreated, EnforcementApplied, Event, Follow, PostCreated, ProfileChanged
+
+
+@dataclass
+class Pairs:
+    rows: list[dict[str, float]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    triggers: Counter[str] = field(default_factory=Counter)
+
+
+class _Collecting(EvasionEngine):
+    def __init__(self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, **kw):  # type: ignore[no-untyped-def]
+        super().__init__(**kw)
+        self._parents = parents
+        self._pairs = pairs
+        self._max = max_per_moment
+
+    def _score(self, acct: str, at: datetime, trigger: str) -> Link | None:
+        obs = self.observe(acct, at)
+        if obs is not None and len(self.index):
+            true_parent = self._parents.get(acct)
+            for _p, fp, feats in self.rank(obs)[: self._max]:
+                self._pairs.rows.append(feats)
+                self._pairs.labels.append(int(fp.account_id == true_parent))
+                self._pairs.triggers[trigger] += 1
+        return super()._score(acct, at, trigger)
+
+
+def feed(engine: EvasionEngine, event: Event) -> None:
+    """The detector's mapping of events to engine calls, without signals (for training)."""
+    from cauterize.detectors.evasion import EvasionDetector
+
+    EvasionDetector.feed(engine, event)
+
+
+def collect_pairs(
+    events: Iterable[Event],
+    parents: Mapping[str, str],
+    *,
+    model: LinkModel | None = None,
+    allowlist: Iterable[str] = (),
+    max_per_moment: int = 20,
+) -> Pairs:
+    pairs = Pairs()
+    engine = _Collecting(parents, pairs, max_per_moment, model=model, report_at=0.0, allowlist=allowlist)
+    for event in events:
+        if isinstance(event, AccountCreated | ProfileChanged | Follow | PostCreated | EnforcementApplied):
+            feed(engine, event)
+    return pairs
