@@ -208,6 +208,15 @@ def test_delete_of_a_bare_note_id_and_a_dated_tombstone() -> None:
     assert only(parse(activity), PostDeleted).post_id == activity["object"]
 
 
+def test_delete_of_someone_elses_post_is_a_removal() -> None:
+    activity = load("delete_note.json")
+    activity["actor"] = "https://banner.example/users/moderator"
+    activity["object"] = {**load("create_note.json")["object"]}
+    removed = only(parse(activity), EnforcementApplied)
+    assert (removed.actor, removed.action, removed.post_id) == (ASHEN, "remove_post", activity["object"]["id"])
+    assert "moderator" in (removed.reason or "")
+
+
 def test_delete_of_the_actor_itself() -> None:
     gone = only(parse(load("delete_actor.json")), EnforcementApplied)
     assert (gone.actor, gone.action) == (ASHEN, "delete")

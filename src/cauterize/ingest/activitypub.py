@@ -26,7 +26,9 @@ Mapping:
   for a replay); an update without ``updated`` (Mastodon's poll tallies) yields nothing.
 * Announce -> PostCreated with ``repost_of`` and no text; an embedded object is also its own post.
 * Follow -> Follow; Undo{Follow} -> Unfollow; Undo{Announce} -> PostDeleted of the boost.
-* Delete{Note or Tombstone} -> PostDeleted. Delete of the actor itself -> EnforcementApplied(action="delete"):
+* Delete{Note or Tombstone} -> PostDeleted; when the embedded object's ``attributedTo`` is not the deleting
+  actor (a group moderator, the author's instance), the post was taken down, not deleted by its author:
+  EnforcementApplied(action="remove_post") on the author. Delete of the actor itself -> EnforcementApplied(action="delete"):
   the account is gone, whether by its owner or its home instance — ActivityPub does not say which, and for
   evasion tracking both mean the account's next name is a new account; the reason says so.
 * Update{Person, Service, Application, Group, Organization} -> ProfileChanged (``name``, ``summary`` -> bio,
@@ -160,6 +162,43 @@ def _ref(value: Any) -> PostRef | None:
     return PostRef(post_id=post_id, account_id=author)
 
 
+def _content(note: dict[str, Any]) -> tuple[str, str | None]:
+    """The HTML body (``content``, else the ``contentMap`` entry, else ``name``) and its language."""
+    content = note.get("content")
+    lang = None
+    cmap = note.get("contentMap")
+    if isinstance(cmap, dict) and cmap:
+        lang = next(iter(cmap)) or None
+        if not isinstance(content, str):
+            content = cmap[next(iter(cmap))]
+    if not isinstance(content, str):
+        content = note.get("name")
+    return (content if isinstance(content, str) else ""), lang
+
+
+def _tags(raw: Any) -> tuple[tuple[str, ...], tuple[Mention, ...], set[str]]:
+    """Hashtags, mentions (``href`` is the actor id) and every tag's href, from a ``tag`` property."""
+    hashtags: list[str] = []
+    mentions: list[Mention] = []
+    hrefs: set[str] = set()
+    for tag in _list(raw):
+        if not isinstance(tag, dict):
+            continue
+        kind, name, href = _type(tag), tag.get("name"), _href(tag)
+        name = name if isinstance(name, str) else None
+        if href:
+            hrefs.add(href)
+        if kind == "Hashtag" and name and name.lstrip("#"):
+            hashtags.append(name.lstrip("#"))
+        elif kind == "Mention" and (name or href):
+            handle = (name or href or "").lstrip("@")
+            host = host_of(href)
+            if "@" not in handle and host:
+                handle = f"{handle}@{host}"
+            mentions.append(Mention(handle=handle, account_id=href))
+    return tuple(hashtags), tuple(mentions), hrefs
+
+
 def _has_as_context(obj: dict[str, Any]) -> bool:
     ctx = obj.get("@context")
     return any(c == _AS_CONTEXT or c == _AS_CONTEXT + "#" for c in _list(ctx) if isinstance(c, str))
@@ -274,33 +313,10 @@ class ActivityPubAdapter(Adapter):
             time = self._when((note, "published"), (act, "published"))
             event_id = status_event_id(post_id)
 
-        content = note.get("content")
-        lang = None
-        cmap = note.get("contentMap")
-        if isinstance(cmap, dict) and cmap:
-            lang = next(iter(cmap))
-            if not isinstance(content, str):
-                content = cmap[lang]
-        if not isinstance(content, str):
-            content = note.get("name") if isinstance(note.get("name"), str) else ""
+        content, lang = _content(note)
         rendered = render(content)
-        summary = render(note.get("summary")).text if isinstance(note.get("summary"), str) else ""
-        text = "\n\n".join(p for p in (summary, rendered.text) if p)
-
-        hashtags: list[str] = []
-        mentions: list[Mention] = []
-        tag_hrefs: set[str] = set()
-        for tag in _list(note.get("tag")):
-            tt, name, href = _type(tag), tag.get("name") if isinstance(tag, dict) else None, _href(tag)
-            if href:
-                tag_hrefs.add(href)
-            if tt == "Hashtag" and isinstance(name, str) and name.lstrip("#"):
-                hashtags.append(name.lstrip("#"))
-            elif tt == "Mention" and (isinstance(name, str) or href):
-                handle = (name if isinstance(name, str) else href or "").lstrip("@")
-                if "@" not in handle and host_of(href):
-                    handle = f"{handle}@{host_of(href)}"
-                mentions.append(Mention(handle=handle, account_id=href))
+        summary = render(note.get("summary")).text
+        hashtags, mentions, tag_hrefs = _tags(note.get("tag"))
         urls: list[str] = []
         for a in rendered.anchors:
             if a.classes & {"mention", "hashtag"} or "tag" in a.rel or a.href in tag_hrefs:
@@ -319,11 +335,11 @@ class ActivityPubAdapter(Adapter):
                 actor=author,
                 time=time,
                 post_id=post_id,
-                text=text,
-                lang=lang if isinstance(lang, str) and lang else None,
+                text="\n\n".join(p for p in (summary, rendered.text) if p),
+                lang=lang,
                 media=tuple(self._media(note.get("attachment"))),
-                hashtags=tuple(hashtags),
-                mentions=tuple(mentions),
+                hashtags=hashtags,
+                mentions=mentions,
                 urls=tuple(urls),
                 reply_to=reply_to,
                 quote_of=quote_of,
@@ -431,6 +447,20 @@ class ActivityPubAdapter(Adapter):
                     time=time,
                     action="delete",
                     reason="ActivityPub Delete of the actor (by its owner or its home instance)",
+                )
+            ]
+        author = _id(_first(obj.get("attributedTo"))) if isinstance(obj, dict) else None
+        if author is not None and author != actor:
+            # Someone else took it down (a group's moderator, the author's instance): a removal, not a deletion.
+            return [
+                EnforcementApplied(
+                    platform=PLATFORM,
+                    event_id=f"status:{target}:removed",
+                    actor=author,
+                    time=time,
+                    action="remove_post",
+                    post_id=target,
+                    reason=f"ActivityPub Delete by {actor}",
                 )
             ]
         return [
