@@ -33,9 +33,9 @@ def train(
     version: Annotated[str, typer.Option(help="Model version recorded in every signal.")] = "link-lr-1",
 ) -> None:
     """Fit the link model on simulated worlds whose lineage is known (needs the `train` extra)."""
+    from cauterize.evaluation.truth import read_truth
     from cauterize.evasion.model import fit
     from cauterize.evasion.training import Pairs, collect_pairs
-    from cauterize.evaluation.truth import read_truth
 
     if len(events) != len(truth):
         err_console.print("give one --truth per --events")
@@ -68,6 +68,7 @@ def _fmt(t: datetime | None) -> str:
 def lineage(
     ref: Annotated[str, typer.Argument(help="Account id or @handle of any incarnation.")],
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    min_probability: Annotated[float, typer.Option(help="Ignore weaker links (default: the review threshold).")] = 0.5,
     config: ConfigOption = None,
 ) -> None:
     """Print an actor's family tree: every linked incarnation with dates and follower counts."""
@@ -79,7 +80,7 @@ def lineage(
         err_console.print(f"no account matches {ref!r}")
         raise typer.Exit(1)
     for plat, account_id in matches:
-        links = store.evasion_links(plat)
+        links = {c: pl for c, pl in store.evasion_links(plat).items() if pl[1] >= min_probability}
         parent_of = {child: parent for child, (parent, _p) in links.items()}
         root = account_id
         seen = {root}
@@ -97,7 +98,7 @@ def lineage(
                 f"[bold]@{row.get('handle') or '?'}[/] ({acct})",
                 f"created {_fmt(row.get('created_at'))}",
                 f"{row.get('status', '?')} {_fmt(row.get('status_at')) if row.get('status') != 'active' else ''}".strip(),
-                f"followers {row.get('followers_count') if row.get('followers_count') is not None else '?'}",
+                f"followers {max(row.get('followers_count') or 0, store.followers_seen(plat, acct))}",
             ]
             if prob is not None:
                 bits.append(f"link p={prob:.2f}")
@@ -106,7 +107,9 @@ def lineage(
         tree = Tree(label(root))
 
         def grow(node: Tree, acct: str, depth: int) -> None:
-            for child in sorted(children.get(acct, ()), key=lambda c: (store.account(plat, c) or {}).get("created_at") or datetime.min):
+            for child in sorted(
+                children.get(acct, ()), key=lambda c: (store.account(plat, c) or {}).get("created_at") or datetime.min
+            ):
                 if depth < 50:
                     grow(node.add(label(child)), child, depth + 1)
 

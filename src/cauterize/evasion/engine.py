@@ -16,8 +16,9 @@ promoters or audience: they interact with the network all day without promoting 
 
 Re-scoring happens when the account is created, changes a name-like field, goes from private
 to public, posts for the first time, or gains a promoter who is in some suspended account's
-audience. A link is reported when its probability reaches ``report_at`` and improves on the
-last one reported for the account (or names another parent).
+audience. A link is reported when its probability reaches ``report_at``, at least one concrete
+line of evidence supports it, and it improves on the last one reported for the account (or
+names another parent).
 """
 
 from __future__ import annotations
@@ -251,6 +252,11 @@ class EvasionEngine:
         if not ranked:
             return None
         p, fp, feats = ranked[0]
+        lines = evidence_lines(feats)
+        if not lines:
+            # Language and timing make a link plausible but are not evidence of one: without a
+            # concrete line (name, avatar, audience, bio, content) nothing goes to a reviewer.
+            return None
         young = self.young.get(acct)
         last_p = young.reported_p if young else 0.0
         last_parent = young.reported_parent if young else None
@@ -265,7 +271,7 @@ class EvasionEngine:
             probability=p,
             features=feats,
             contributions=self.model.contributions(feats),
-            lines=evidence_lines(feats),
+            lines=lines,
             trigger=trigger,
             runners_up=[(f.account_id, q) for q, f, _ in ranked[1:4]],
             promoters=sorted(obs.promoters & fp.audience),

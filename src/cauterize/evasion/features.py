@@ -20,7 +20,7 @@ FEATURES: tuple[str, ...] = (
     "bio_similarity",
     "avatar_equal",
     "promoters_in_audience",
-    "promoter_share",
+    "audience_recovered",
     "minutes_after_suspension",
     "created_before_suspension",
     "same_language",
@@ -85,7 +85,9 @@ def pair_features(obs: Observed, fp: Fingerprint) -> dict[str, float]:
         "bio_similarity": bio,
         "avatar_equal": float(bool(p.avatar_hash) and p.avatar_hash == fp.avatar_hash),
         "promoters_in_audience": math.log1p(shared),
-        "promoter_share": shared / len(obs.promoters) if obs.promoters else 0.0,
+        # Share of this parent's own audience that came back: amplifiers promote every new
+        # account of the network, but a parent's particular followers follow its replacement.
+        "audience_recovered": shared / len(fp.audience) if fp.audience else 0.0,
         "minutes_after_suspension": math.log1p(max(minutes, 0.0)),
         "created_before_suspension": created_before,
         "same_language": float(bool(p.lang) and p.lang == fp.lang),

@@ -294,6 +294,18 @@ class Store:
     def enforcements_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
         return self._rows_for(s.enforcements, platform, account_id, s.enforcements.c.event_time)
 
+    def followers_seen(self, platform: str, account_id: str) -> int:
+        """Follows minus unfollows of the account in the stream (a floor: follows before the stream are unseen)."""
+        e = s.edges
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(e.c.kind, func.count())
+                .where(e.c.platform == platform, e.c.dst == account_id, e.c.kind.in_(["follow", "unfollow"]))
+                .group_by(e.c.kind)
+            )
+            counts = dict(rows.all())
+        return max(int(counts.get("follow", 0)) - int(counts.get("unfollow", 0)), 0)
+
     def evasion_links(self, platform: str) -> dict[str, tuple[str, float]]:
         """Child -> (parent, probability): the strongest ``evasion.*`` link reported for each account."""
         sig = s.signals
