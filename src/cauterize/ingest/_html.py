@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 _BLOCKS = frozenset(
@@ -107,6 +108,14 @@ def render(html: object) -> Rendered:
     """Plain text and links of an HTML fragment; anything but a non-empty string gives empty text."""
     if not isinstance(html, str) or not html:
         return Rendered("", ())
+    if "<" not in html and "&" not in html:
+        return Rendered(_WHITESPACE.sub(" ", html).strip(), ())
+    return _render(html)
+
+
+# The same bios come back with every status of their author, in every page and stream message.
+@lru_cache(maxsize=4096)
+def _render(html: str) -> Rendered:
     parser = _Renderer()
     parser.feed(html)
     parser.close()

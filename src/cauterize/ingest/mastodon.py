@@ -118,7 +118,8 @@ _QUIET_EVENTS = frozenset(
         "notifications_merged",
     }
 )
-_SEEN_LIMIT = 200_000
+#: Statuses remembered for streaming deletes (about 30 MB at most); deletes of older ones become Rejects.
+_SEEN_LIMIT = 100_000
 
 
 # --- identity helpers, shared with the ActivityPub adapter ----------------------------------------
