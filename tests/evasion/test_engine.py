@@ -31,7 +31,8 @@ def _network(parent_handle="ashen_media", name="Ashen Media", avatar="av-1"):
 
 def test_replacement_is_linked_to_its_parent_with_evidence():
     det = EvasionDetector()
-    stream = _network() + [
+    stream = [
+        *_network(),
         ev(
             "account_created",
             "c-c",
@@ -41,7 +42,7 @@ def test_replacement_is_linked_to_its_parent_with_evidence():
             display_name="Ashen Media",
             avatar_hash="av-1",
             lang="en",
-        )
+        ),
     ]
     (sig,) = _run(det, stream)
     assert sig.account_id == "C" and sig.label == "evasion.link"
@@ -54,7 +55,7 @@ def test_replacement_is_linked_to_its_parent_with_evidence():
 
 def test_promotion_by_the_parents_audience_raises_the_link():
     det = EvasionDetector(allowlist=["journo"])
-    stream = _network() + [ev("account_created", "c-c", "C", 14, handle="media_of_ashen", lang="en")]
+    stream = [*_network(), ev("account_created", "c-c", "C", 14, handle="media_of_ashen", lang="en")]
     before = _run(det, stream)
     shoutouts = [
         ev(
@@ -78,7 +79,8 @@ def test_promotion_by_the_parents_audience_raises_the_link():
 
 def test_allowlisted_watchers_are_never_promoters():
     det = EvasionDetector(allowlist=["journo"])
-    stream = _network() + [
+    stream = [
+        *_network(),
         ev("account_created", "c-c", "C", 14, handle="quiet_garden", lang="en"),
         ev("follow", "j", "journo", 15, target="C"),
     ]
@@ -88,8 +90,9 @@ def test_allowlisted_watchers_are_never_promoters():
 
 def test_a_lookalike_with_only_a_similar_name_is_never_auto_actioned():
     det = EvasionDetector()
-    stream = _network() + [
-        ev("account_created", "c-l", "L", 600, handle="ashen_medina", display_name="Medina Ashen", lang="en")
+    stream = [
+        *_network(),
+        ev("account_created", "c-l", "L", 600, handle="ashen_medina", display_name="Medina Ashen", lang="en"),
     ]
     signals = _run(det, stream)
     policy = ThresholdPolicy(auto_actions=True)
@@ -104,7 +107,7 @@ def test_a_lookalike_with_only_a_similar_name_is_never_auto_actioned():
 
 def test_unsuspended_parents_stop_being_parents():
     det = EvasionDetector()
-    stream = _network() + [ev("enforcement", "u", "P", 12, action="unsuspend")]
+    stream = [*_network(), ev("enforcement", "u", "P", 12, action="unsuspend")]
     stream.append(
         ev("account_created", "c-c", "C", 14, handle="ashen_media2", display_name="Ashen Media", avatar_hash="av-1")
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,41 +80,49 @@ def lineage(
         err_console.print(f"no account matches {ref!r}")
         raise typer.Exit(1)
     for plat, account_id in matches:
-        links = {c: pl for c, pl in store.evasion_links(plat).items() if pl[1] >= min_probability}
-        parent_of = {child: parent for child, (parent, _p) in links.items()}
-        root = account_id
-        seen = {root}
-        while root in parent_of and parent_of[root] not in seen:
-            root = parent_of[root]
-            seen.add(root)
-        children: dict[str, list[str]] = {}
-        for child, parent in parent_of.items():
-            children.setdefault(parent, []).append(child)
+        console.print(_tree(store, plat, account_id, min_probability))
 
-        def label(acct: str) -> str:
-            row: dict[str, Any] = store.account(plat, acct) or {}
-            prob = links.get(acct, (None, None))[1]
-            bits = [
-                f"[bold]@{row.get('handle') or '?'}[/] ({acct})",
-                f"created {_fmt(row.get('created_at'))}",
-                f"{row.get('status', '?')} {_fmt(row.get('status_at')) if row.get('status') != 'active' else ''}".strip(),
-                f"followers {max(row.get('followers_count') or 0, store.followers_seen(plat, acct))}",
-            ]
-            if prob is not None:
-                bits.append(f"link p={prob:.2f}")
-            return " · ".join(bits)
 
-        tree = Tree(label(root))
+def _tree(store: Any, plat: str, account_id: str, min_probability: float) -> Tree:
+    links = {c: pl for c, pl in store.evasion_links(plat).items() if pl[1] >= min_probability}
+    parent_of = {child: parent for child, (parent, _p) in links.items()}
+    root = account_id
+    seen = {root}
+    while root in parent_of and parent_of[root] not in seen:
+        root = parent_of[root]
+        seen.add(root)
+    children: dict[str, list[str]] = {}
+    for child, parent in parent_of.items():
+        children.setdefault(parent, []).append(child)
+    rows = {a: store.account(plat, a) or {} for a in {root, *parent_of, *children}}
 
-        def grow(node: Tree, acct: str, depth: int) -> None:
-            for child in sorted(
-                children.get(acct, ()), key=lambda c: (store.account(plat, c) or {}).get("created_at") or datetime.min
-            ):
-                if depth < 50:
-                    grow(node.add(label(child)), child, depth + 1)
+    def label(acct: str) -> str:
+        row: dict[str, Any] = rows.get(acct) or store.account(plat, acct) or {}
+        prob = links.get(acct, (None, None))[1]
+        status = row.get("status", "?")
+        bits = [
+            f"[bold]@{row.get('handle') or '?'}[/] ({acct})",
+            f"created {_fmt(row.get('created_at'))}",
+            status if status == "active" else f"{status} {_fmt(row.get('status_at'))}",
+            f"followers {max(row.get('followers_count') or 0, store.followers_seen(plat, acct))}",
+        ]
+        if prob is not None:
+            bits.append(f"link p={prob:.2f}")
+        return " · ".join(bits)
 
-        grow(tree, root, 0)
-        console.print(tree)
+    def created(acct: str) -> datetime:
+        return (rows.get(acct) or {}).get("created_at") or datetime.min.replace(tzinfo=UTC)
+
+    tree = Tree(label(root))
+    stack = [(tree, root)]
+    seen = {root}
+    while stack:
+        node, acct = stack.pop()
+        for child in sorted(children.get(acct, ()), key=created):
+            if child not in seen:  # a cycle in the links must not loop forever
+                seen.add(child)
+                stack.append((node.add(label(child)), child))
+    return tree
 
 
 def register(app: typer.Typer) -> None:
