@@ -161,6 +161,23 @@ def test_announce_with_an_embedded_note_gives_both_posts() -> None:
     assert ref is not None and (ref.post_id, ref.account_id) == (activity["object"]["id"], ASHEN)
 
 
+def test_group_announce_of_an_activity_is_read_as_that_activity() -> None:
+    relay = {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": "https://groups.example/activities/announce/1",
+        "type": "Announce",
+        "actor": "https://groups.example/c/ashen",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "object": load("create_note.json"),
+    }
+    [post] = parse(relay)
+    assert isinstance(post, PostCreated)
+    assert (post.post_id, post.actor, post.repost_of) == (relay["object"]["object"]["id"], ASHEN, None)
+    nested = {**relay, "object": {**relay, "object": load("create_note.json")}}
+    with pytest.raises(RecordError, match="Announce of an Announce"):
+        parse(nested)
+
+
 def test_follow_and_undo_follow() -> None:
     follow = only(parse(load("follow.json")), Follow)
     assert (follow.actor, follow.target) == (ASHEN2, ASHEN)

@@ -404,6 +404,25 @@ def test_streaming_update_then_delete() -> None:
     assert lines[3]["payload"] in reject.reason and reject.where == "payload"
 
 
+def test_streaming_recorded_at_dates_a_delete() -> None:
+    adapter = MastodonAdapter(clock=lambda: NOW)
+    update, _, delete, _ = fixture("streaming.jsonl").splitlines()
+    list(adapter.parse(update))
+    line = {**json.loads(delete), "recorded_at": "2026-03-01T12:45:00Z"}
+    [deleted] = adapter.parse(json.dumps(line).encode())
+    assert isinstance(deleted, PostDeleted)
+    assert deleted.time == datetime(2026, 3, 1, 12, 45, tzinfo=UTC)
+
+
+def test_an_account_marked_suspended() -> None:
+    account = json.loads(sample("account_default.json"))["body"]
+    assert "suspended" not in account
+    assert not events_of(parse(account), EnforcementApplied)
+    account["suspended"] = True
+    [suspended] = events_of(parse(account), EnforcementApplied)
+    assert (suspended.actor, suspended.action) == (account["uri"], "suspend")
+
+
 def test_streaming_delete_of_an_unseen_status_is_a_reject() -> None:
     line = {"stream": ["public"], "event": "delete", "payload": "1234"}
     [reject] = parse(line)

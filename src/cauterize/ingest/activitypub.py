@@ -24,7 +24,8 @@ Mapping:
   actor also gives its profile snapshot.
 * Update{Note...} -> PostCreated for the edit (event id ``status:<id>:edit:<updated>``, so it is not taken
   for a replay); an update without ``updated`` (Mastodon's poll tallies) yields nothing.
-* Announce -> PostCreated with ``repost_of`` and no text; an embedded object is also its own post.
+* Announce -> PostCreated with ``repost_of`` and no text; an embedded object is also its own post. An
+  Announce of an activity (a group relaying its members' posts, FEP-1b12) is read as that activity.
 * Follow -> Follow; Undo{Follow} -> Unfollow; Undo{Announce} -> PostDeleted of the boost.
 * Delete{Note or Tombstone} -> PostDeleted; when the embedded object's ``attributedTo`` is not the deleting
   actor (a group moderator, the author's instance), the post was taken down, not deleted by its author:
@@ -363,8 +364,14 @@ class ActivityPubAdapter(Adapter):
             yield MediaRef(type=kind, url=url)  # type: ignore[arg-type]
 
     def _announce(self, act: dict[str, Any], actor: str) -> list[Event]:
-        aid = self._activity_id(act)
         obj = _first(act.get("object"))
+        if _type(obj) == "Announce":  # relays relay originals; nesting would only be a way to recurse deep
+            raise RecordError("Announce of an Announce")
+        if _type(obj) in HANDLED or _type(obj) in IGNORED:
+            # A group relaying its members' activities (Lemmy, Friendica; FEP-1b12): what counts is the
+            # relayed activity, not the relay.
+            return self._activity(obj)
+        aid = self._activity_id(act)
         target = _id(obj)
         if target is None:
             raise RecordError("Announce has no 'object'")
