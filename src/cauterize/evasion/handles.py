@@ -50,6 +50,35 @@ def skeleton(handle: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def compact(handle: str) -> str:
+    """Like :func:`skeleton` but keeping the digits: ``ashen_rnedia74`` -> ``ashenmedia74``."""
+    s = ascii_fold(handle.lstrip("@"))
+    s = _SEPARATORS.sub("", s)
+    s = _LEET_INNER.sub(lambda m: m.group(0).translate(_LEET), s)
+    for pair, letter in _PAIRS[:3]:
+        s = s.replace(pair, letter)
+    return _DOUBLES.sub(r"\1", _NON_ALNUM.sub("", s))
+
+
+def compact_parents(handle: str) -> list[str]:
+    """Compact keys a parent of this handle could have had: ``x745`` <- ``x74``, ``x7``, ``x``, ``x744``.
+
+    Evaders append a digit, grow a counter or drop one; looking these keys up exactly finds the
+    parent among thousands of accounts sharing a common stem.
+    """
+    key = compact(handle)
+    m = _TRAILING_DIGITS.search(key)
+    if not m:
+        return []
+    stem, digits = key[: m.start()], m.group(0)
+    out = [stem + digits[:i] for i in range(len(digits) - 1, -1, -1)]
+    number = int(digits)
+    if number > 0:
+        out.insert(0, f"{stem}{number - 1}")
+    return out
+
+
+@lru_cache(maxsize=200_000)
 def consonants(text: str) -> str:
     """The consonant frame: what survives transliteration (``abu_harith`` ~ ``abou_hareth`` ~ ``ابو حارث``)."""
     s = skeleton(text).replace("l", "i")

@@ -6,6 +6,8 @@ rules; tests check that both propose the same candidates.
 
 A fingerprint is proposed when any of these holds:
 
+* its compact handle (digits kept) equals the query's, or is the query's with a digit dropped
+  or its counter one lower (appended digits, increments);
 * its handle skeleton or consonant frame equals the query's (separators, digits, homoglyphs,
   doubled letters, transliteration);
 * the query's skeleton shares at least ``min_trigram_share`` of its trigrams with it (swaps, a
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cauterize.evasion.fingerprint import Fingerprint
-from cauterize.evasion.handles import consonants, name_key, skeleton, trigrams
+from cauterize.evasion.handles import compact, compact_parents, consonants, name_key, skeleton, trigrams
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +34,23 @@ class Query:
     promoters: frozenset[str] = frozenset()
 
 
-def _keys(fp: Fingerprint) -> tuple[set[str], set[str]]:
+def _keys(fp: Fingerprint) -> tuple[set[str], set[str], set[str]]:
     skels = {skeleton(h) for h in fp.handles if h}
-    return {s for s in skels if s}, {c for h in fp.handles if h and (c := consonants(h))}
+    return (
+        {s for s in skels if s},
+        {c for h in fp.handles if h and (c := consonants(h))},
+        {c for h in fp.handles if h and (c := compact(h))},
+    )
 
 
 class CandidateIndex:
-    def __init__(self, *, min_trigram_share: float = 0.5, max_posting: int = 50_000, max_candidates: int = 40):
+    def __init__(self, *, min_trigram_share: float = 0.5, max_posting: int = 5_000, max_candidates: int = 30):
         self.min_trigram_share = min_trigram_share
         #: Trigrams carried by more fingerprints than this say nothing and are skipped at query time.
         self.max_posting = max_posting
         self.max_candidates = max_candidates
         self.fingerprints: dict[int, Fingerprint] = {}
+        self._compact: defaultdict[str, list[int]] = defaultdict(list)
         self._skeleton: defaultdict[str, list[int]] = defaultdict(list)
         self._consonants: defaultdict[str, list[int]] = defaultdict(list)
         self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
@@ -56,7 +63,9 @@ class CandidateIndex:
 
     def add(self, fp: Fingerprint) -> None:
         self.fingerprints[fp.fid] = fp
-        skels, cons = _keys(fp)
+        skels, cons, compacts = _keys(fp)
+        for c in compacts:
+            self._compact[c].append(fp.fid)
         for s in skels:
             self._skeleton[s].append(fp.fid)
         for c in cons:
@@ -86,9 +95,13 @@ class CandidateIndex:
                 found.setdefault(f, None)
 
         if q.handle:
+            take(self._compact.get(compact(q.handle), ()))
+            for key in compact_parents(q.handle):
+                take(self._compact.get(key, ()))
             skel = skeleton(q.handle)
-            take(self._skeleton.get(skel, ()))
-            take(self._consonants.get(consonants(q.handle), ()))
+            # A common stem is shared by thousands: the newest suspensions are the likeliest parents.
+            take(self._skeleton.get(skel, ())[-self.max_candidates :][::-1])
+            take(self._consonants.get(consonants(q.handle), ())[-self.max_candidates :][::-1])
             grams = trigrams(skel)
             counts: Counter[int] = Counter()
             for g in grams:
@@ -107,7 +120,7 @@ class CandidateIndex:
                 shared.update(self._audience.get(p, ()))
             take(f for f, _ in shared.most_common(self.max_candidates))
         fps = self.fingerprints
-        return [f for f in found if fps[f].active][: self.max_candidates * 3]
+        return [f for f in found if fps[f].active][: self.max_candidates * 2]
 
 
 class NaiveIndex:
@@ -125,12 +138,13 @@ class NaiveIndex:
         for fid, fp in self.fingerprints.items():
             if not fp.active:
                 continue
-            skels, cons = _keys(fp)
+            skels, cons, compacts = _keys(fp)
             hit = False
             if q.handle:
                 skel = skeleton(q.handle)
                 grams = trigrams(skel)
                 hit = skel in skels or consonants(q.handle) in cons
+                hit = hit or compact(q.handle) in compacts or bool(set(compact_parents(q.handle)) & compacts)
                 hit = hit or any(len(grams & trigrams(s)) >= self.min_trigram_share * len(grams) for s in skels)
             if q.display_name and fp.display_name and name_key(q.display_name):
                 hit = hit or name_key(q.display_name) == name_key(fp.display_name)
