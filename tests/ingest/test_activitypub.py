@@ -312,7 +312,7 @@ def test_incomplete_activities_are_record_errors(patch: dict[str, Any], message:
         parse(activity)
 
 
-@pytest.mark.parametrize("data", [b"{nope", b"[1, 2]"])
+@pytest.mark.parametrize("data", [b"{nope", b"[1, 2]", b'{"a":' * 100_000 + b"1" + b"}" * 100_000])
 def test_unusable_records(data: bytes) -> None:
     with pytest.raises(RecordError):
         parse(data)

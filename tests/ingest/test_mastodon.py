@@ -310,7 +310,7 @@ def test_a_single_bad_status_is_a_record_error() -> None:
         parse(status)
 
 
-@pytest.mark.parametrize("data", [b"{not json", b'"a string"', b"42"])
+@pytest.mark.parametrize("data", [b"{not json", b'"a string"', b"42", b"[" * 100_000 + b"]" * 100_000])
 def test_unusable_records_are_record_errors(data: bytes) -> None:
     with pytest.raises(RecordError):
         parse(data)
@@ -375,6 +375,14 @@ def test_quote_content_warning_poll_edit_and_a_resolved_mention() -> None:
     assert quoting.reply_to is not None
     assert quoting.reply_to.post_id == quoted_uri
     assert quoting.reply_to.account_id == "https://banner.example/users/ashen_media"
+
+
+def test_absurdly_nested_quotes_are_a_record_error() -> None:
+    status = json.loads(fixture("quote_status.json"))
+    for _ in range(10):
+        status = {**status, "quote": {"state": "accepted", "quoted_status": status}}
+    with pytest.raises(RecordError, match="nested"):
+        parse(status)
 
 
 def test_profile_event_id_ignores_counts_but_not_the_bio() -> None:

@@ -141,13 +141,15 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _href(value: Any) -> str | None:
-    """A URL given as a string, a Link object or a list of either."""
+def _href(value: Any, depth: int = 0) -> str | None:
+    """A URL given as a string, a Link object or a list of either (a Link in a list is as deep as it goes)."""
+    if depth > 3:
+        return None
     for v in _list(value):
         if isinstance(v, str) and v:
             return v
         if isinstance(v, dict):
-            found = _href(v.get("href")) or _href(v.get("url"))
+            found = _href(v.get("href"), depth + 1) or _href(v.get("url"), depth + 1)
             if found:
                 return found
     return None
@@ -226,6 +228,8 @@ class ActivityPubAdapter(Adapter):
             obj = msgspec.json.decode(data)
         except msgspec.DecodeError as exc:
             raise RecordError(f"malformed JSON: {exc}") from None
+        except RecursionError:
+            raise RecordError("JSON nested too deeply to read") from None
         if not isinstance(obj, dict):
             raise RecordError(f"record is a JSON {type(obj).__name__}, not an ActivityStreams object")
         if _type(obj) in _COLLECTIONS:

@@ -120,6 +120,8 @@ _QUIET_EVENTS = frozenset(
 )
 #: Statuses remembered for streaming deletes (about 30 MB at most); deletes of older ones become Rejects.
 _SEEN_LIMIT = 100_000
+#: A boost holds one status and a quote one more; deeper nesting is malformed or hostile.
+_MAX_NESTING = 4
 
 
 # --- identity helpers, shared with the ActivityPub adapter ----------------------------------------
@@ -314,8 +316,8 @@ class _Record:
         self.saw_time(acc.get("created_at"))
         self.saw_time(acc.get("last_status_at"))
 
-    def index_status(self, st: Any) -> None:
-        if not isinstance(st, dict):
+    def index_status(self, st: Any, depth: int = 0) -> None:
+        if not isinstance(st, dict) or depth > _MAX_NESTING:
             return
         account = st.get("account")
         self.index_account(account)
@@ -331,10 +333,10 @@ class _Record:
                 acct = _str(m.get("acct"))
                 if acct and "@" not in acct:
                     self.inferred_instance = host_of(m.get("url"))
-        self.index_status(st.get("reblog"))
+        self.index_status(st.get("reblog"), depth + 1)
         quote = st.get("quote")
         if isinstance(quote, dict):
-            self.index_status(quote if "account" in quote else quote.get("quoted_status"))
+            self.index_status(quote if "account" in quote else quote.get("quoted_status"), depth + 1)
 
 
 class MastodonAdapter(Adapter):
@@ -363,6 +365,8 @@ class MastodonAdapter(Adapter):
             obj = msgspec.json.decode(data)
         except msgspec.DecodeError as exc:
             raise RecordError(f"malformed JSON: {exc}") from None
+        except RecursionError:
+            raise RecordError("JSON nested too deeply to read") from None
         if _is_stream_message(obj):
             return list(self._stream(obj))
         if _is_wrapper(obj):
@@ -615,9 +619,11 @@ class MastodonAdapter(Adapter):
 
     # -- statuses -----------------------------------------------------------------------------------
 
-    def _status(self, st: Any, rec: _Record) -> list[Event]:
+    def _status(self, st: Any, rec: _Record, depth: int = 0) -> list[Event]:
         if not isinstance(st, dict):
             raise RecordError("status is not an object")
+        if depth > _MAX_NESTING:
+            raise RecordError(f"statuses nested more than {_MAX_NESTING} deep (boosts and quotes of quotes)")
         uri = _need(st, "uri", "status")
         if not isinstance(uri, str):
             raise RecordError(f"status 'uri' is not a string: {uri!r}")
@@ -632,7 +638,7 @@ class MastodonAdapter(Adapter):
 
         reblog = st.get("reblog")
         if isinstance(reblog, dict):
-            inner = self._status(reblog, rec)
+            inner = self._status(reblog, rec, depth + 1)
             inner_post = next(e for e in inner if isinstance(e, PostCreated))
             boost = PostCreated(
                 platform=PLATFORM,
@@ -652,7 +658,7 @@ class MastodonAdapter(Adapter):
             # Fedibird and glitch-soc put the Status itself in ``quote``.
             quoted_status = quote.get("quoted_status") if "account" not in quote else quote
             if isinstance(quoted_status, dict):
-                quoted = self._status(quoted_status, rec)
+                quoted = self._status(quoted_status, rec, depth + 1)
                 qpost = next(e for e in quoted if isinstance(e, PostCreated))
                 quote_of = PostRef(post_id=qpost.post_id, account_id=qpost.actor)
             elif _local_id(quote.get("quoted_status_id")):
@@ -756,7 +762,7 @@ class MastodonAdapter(Adapter):
             raise RecordError(f"streaming {event!r} payload is not a JSON string")
         try:
             inner = msgspec.json.decode(payload)
-        except msgspec.DecodeError as exc:
+        except (msgspec.DecodeError, RecursionError) as exc:
             raise RecordError(f"streaming {event!r} payload is not JSON: {exc}") from None
         if event == "notification" or event == "conversation":
             key = "status" if event == "notification" else "last_status"
