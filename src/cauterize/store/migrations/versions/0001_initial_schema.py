@@ -123,9 +123,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
     sa.UniqueConstraint('platform', 'event_id', name=op.f('uq_events_platform_event_id'))
     )
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_events_platform_actor_event_time'), ['platform', 'actor', 'event_time'], unique=False)
-
     op.create_table('handle_history',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('platform', sa.String(length=32), nullable=False),
@@ -231,9 +228,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_handle_history_platform_account_id_seen_at'))
 
     op.drop_table('handle_history')
-    with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_events_platform_actor_event_time'))
-
     op.drop_table('events')
     with op.batch_alter_table('enforcements', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_enforcements_platform_account_id'))
