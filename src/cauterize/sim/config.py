@@ -185,8 +185,18 @@ class ConfounderConfig:
             "parody": 2.0,
         }
     )
-    #: Chance that a journalist/researcher/monitor follows a new network account.
-    watcher_follow_probability: float = 0.5
+    #: Journalists/researchers/monitors who follow each new network account (expected count, by
+    #: role): watchers follow the outlets, rarely the rank and file.
+    watcher_follows_per_return: dict[str, float] = field(
+        default_factory=lambda: {
+            "official": 6.0,
+            "media": 6.0,
+            "affiliate": 3.0,
+            "amplifier": 1.0,
+            "recruiter": 1.0,
+            "sympathiser": 0.2,
+        }
+    )
     #: Mean minutes from a network account's creation to a watcher's follow (exponential).
     watcher_follow_mean_minutes: float = 120.0
 

@@ -48,7 +48,7 @@ from cauterize.events import (
 )
 from cauterize.sim import names, text
 from cauterize.sim.config import NetworkConfig, WorldConfig
-from cauterize.sim.world import Acct, Persona, Population, binomial, lognormal_median, pareto_int, poisson
+from cauterize.sim.world import Acct, LiveSet, Persona, Population, binomial, lognormal_median, pareto_int, poisson
 
 DAY = 86_400.0
 ROLES = ("official", "media", "affiliate", "amplifier", "recruiter", "sympathiser")
@@ -97,11 +97,13 @@ class Simulation:
         self.accts: list[Acct] = []
         self.by_id: dict[str, Acct] = {}
         #: Per network: live accounts by role, insertion-ordered (dicts, never sets, for determinism).
-        self.live: list[dict[str, dict[str, Acct]]] = [{r: {} for r in ROLES} for _ in cfg.networks]
+        self.live: list[dict[str, LiveSet]] = [{r: LiveSet() for r in ROLES} for _ in cfg.networks]
+        self.live_all: list[LiveSet] = [LiveSet() for _ in cfg.networks]
         self.recent_net: list[deque[tuple[str, Acct]]] = [deque(maxlen=200) for _ in cfg.networks]
         self.recent_benign: deque[tuple[str, int]] = deque(maxlen=500)
         self.confounders: dict[str, list[Acct]] = {r: [] for r in CONFOUNDER_FIELDS}
         self.personas: list[Persona] = []
+        self.watchers: list[Acct] = []
         self.posts_truth: list[PostTruth] = []
         self.agenda: list[Task] = []
         self.buf: list[Event] = []
@@ -170,6 +172,7 @@ class Simulation:
         for n_idx, net in enumerate(cfg.networks):
             special.extend(self._build_network(n_idx, net))
         special.extend(self._build_confounders(special))
+        self.watchers = [a for role in WATCHERS for a in self.confounders[role]]
         total = cfg.benign.accounts + len(special)
         # Network members are scattered through the id space, as they are on a real platform.
         positions = sorted(rng.sample(range(total), len(special)))
@@ -366,7 +369,8 @@ class Simulation:
     def _go_live(self, t: int, acct: Acct, start: int) -> None:
         """Register a network account and draw its lifetime (when the platform will catch it)."""
         assert acct.network is not None
-        self.live[acct.network][acct.role][acct.account_id] = acct
+        self.live[acct.network][acct.role].add(acct)
+        self.live_all[acct.network].add(acct)
         rate = self.cfg.enforcement.suspension_rate_per_day.get(acct.role, 0.0)
         if rate > 0:
             when = start + int(self.rng.expovariate(rate / DAY))
@@ -618,7 +622,7 @@ class Simulation:
             peak = burst if attacking else 1.0
             for role in ROLES:
                 rate = net.posts_per_day.get(role, 0.0) / DAY
-                for acct in self.live[n_idx][role].values():
+                for acct in list(self.live[n_idx][role].items):
                     # Thinning: draw at the peak rate, keep each with probability rate(t)/peak.
                     for t in self._uniform_times(start, stop, poisson(rng, rate * span * peak)):
                         if rng.random() * peak <= self._rate_factor(t, n_idx):
@@ -680,9 +684,8 @@ class Simulation:
             return self._network_follow(t, acct)
         mentions: tuple[Mention, ...] = ()
         if acct.role == "amplifier":
-            officials = list(self.live[acct.network]["official"].values())
-            if officials:
-                o = rng.choice(officials)
+            o = self.live[acct.network]["official"].choice(rng)
+            if o is not None:
                 mentions = (Mention(handle=o.handle, account_id=o.account_id),)
         pid = self._post(
             t,
@@ -697,9 +700,12 @@ class Simulation:
 
     def _network_follow(self, t: int, acct: Acct) -> None:
         assert acct.network is not None
-        pool = [a for r in ("official", "media", "affiliate", "amplifier") for a in self.live[acct.network][r].values()]
-        if pool:
-            self._follow(t, (acct, self.rng.choice(pool)))
+        live = self.live[acct.network]
+        roles = [r for r in ("official", "media", "affiliate", "amplifier") if live[r]]
+        if roles:
+            target = live[self.rng.choices(roles, weights=[len(live[r]) for r in roles])[0]].choice(self.rng)
+            assert target is not None
+            self._follow(t, (acct, target))
 
     def _follow(self, t: int, pair: tuple[Acct | str, Acct]) -> None:
         follower, target = pair
@@ -765,11 +771,11 @@ class Simulation:
         e = self.cfg.enforcement
         delay = lognormal_median(rng, e.release_suspension_median_minutes * 60, e.release_suspension_sigma)
         self._set_suspension(t + max(60, int(delay)), acct)
-        pool = [a for r in ("amplifier", "sympathiser") for a in self.live[acct.network][r].values()]
-        for _ in range(poisson(rng, net.reposts_per_release) if pool else 0):
-            self.schedule(
-                t + 1 + int(rng.expovariate(1 / 900)), self._repost_release, (rng.choice(pool), pid, acct, media)
-            )
+        live = self.live[acct.network]
+        roles = [r for r in ("amplifier", "sympathiser") if live[r]]
+        for _ in range(poisson(rng, net.reposts_per_release) if roles else 0):
+            who = live[rng.choices(roles, weights=[len(live[r]) for r in roles])[0]].choice(rng)
+            self.schedule(t + 1 + int(rng.expovariate(1 / 900)), self._repost_release, (who, pid, acct, media))
 
     def _repost_release(self, t: int, arg: tuple[Acct, str, Acct, MediaRef]) -> None:
         who, pid, src, media = arg
@@ -790,10 +796,10 @@ class Simulation:
             return
         rng = self.rng
         net = self.cfg.networks[recruiter.network]
-        sympathisers = list(self.live[recruiter.network]["sympathiser"].values())
+        sympathisers = self.live[recruiter.network]["sympathiser"]
         asker: Acct | int
         if sympathisers and rng.random() < 0.6:
-            asker = rng.choice(sympathisers)
+            asker = sympathisers.items[rng.randrange(len(sympathisers))]
             actor, asker_handle = asker.account_id, asker.handle
         elif len(self.pop):
             asker = rng.randrange(len(self.pop))
@@ -860,7 +866,8 @@ class Simulation:
         )
         acct.suspended = t
         assert acct.network is not None and acct.persona is not None
-        self.live[acct.network][acct.role].pop(acct.account_id, None)
+        self.live[acct.network][acct.role].remove(acct)
+        self.live_all[acct.network].remove(acct)
         r = self.cfg.recidivism
         if acct.persona.incarnations < r.max_incarnations and rng.random() < r.return_probability:
             delay = max(30, int(lognormal_median(rng, r.return_median_minutes * 60, r.return_sigma)))
@@ -929,13 +936,13 @@ class Simulation:
         rng, r = self.rng, self.cfg.recidivism
         assert child.network is not None
         live = self.live[child.network]
-        amplifiers = list(live["amplifier"].values())
+        amplifiers = live["amplifier"]
         for _ in range(poisson(rng, r.shoutouts_per_return) if amplifiers else 0):
             when = t + 1 + int(rng.expovariate(1 / (r.shoutout_mean_minutes * 60)))
-            self.schedule(when, self._shoutout, (rng.choice(amplifiers), child))
-        members = [a for role in ROLES for a in live[role].values() if a is not child]
+            self.schedule(when, self._shoutout, (amplifiers.choice(rng), child))
         n_follow = min(binomial(rng, parent.followers, r.refollow_probability), 20_000)
-        from_network = rng.sample(members, min(len(members), n_follow // 2))
+        # The child itself may be drawn; _follow drops a self-follow.
+        from_network = self.live_all[child.network].sample(rng, n_follow // 2)
         followers: list[Acct | str] = list(from_network)
         n_pop = len(self.pop)
         followers.extend(str(self.pop.ids[rng.randrange(n_pop)]) for _ in range(n_follow - len(from_network)) if n_pop)
@@ -943,12 +950,12 @@ class Simulation:
         for f in followers:
             self.schedule(t + 1 + int(rng.expovariate(1 / mean)), self._follow, (f, child))
         c = self.cfg.confounders
-        for role in WATCHERS:
-            for w in self.confounders[role]:
-                if rng.random() < c.watcher_follow_probability:
-                    self.schedule(
-                        t + 1 + int(rng.expovariate(1 / (c.watcher_follow_mean_minutes * 60))), self._follow, (w, child)
-                    )
+        watchers = self.watchers
+        n_watch = min(len(watchers), poisson(rng, c.watcher_follows_per_return.get(child.role, 0.0)))
+        for w in rng.sample(watchers, n_watch):
+            self.schedule(
+                t + 1 + int(rng.expovariate(1 / (c.watcher_follow_mean_minutes * 60))), self._follow, (w, child)
+            )
 
     def _shoutout(self, t: int, arg: tuple[Acct, Acct]) -> None:
         amp, child = arg
@@ -1013,9 +1020,8 @@ class Simulation:
             fields["reply_to"] = PostRef(post_id=pid, account_id=src.account_id)
             fields["mentions"] = (Mention(handle=src.handle, account_id=src.account_id),)
         elif role == "parody":
-            officials = list(self.live[n_idx]["official"].values())
-            if officials:
-                o = rng.choice(officials)
+            o = self.live[n_idx]["official"].choice(rng)
+            if o is not None:
                 fields["mentions"] = (Mention(handle=o.handle, account_id=o.account_id),)
         self._post(t, acct, **fields)
 
