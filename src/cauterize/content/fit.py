@@ -1,0 +1,114 @@
+"""Fitting one calibrated linear model (needs numpy and scikit-learn: the ``content`` extra).
+
+Deterministic by construction: the vocabulary and every row's columns are sorted (set order
+depends on PYTHONHASHSEED), liblinear is seeded, and weights are rounded before they are saved,
+so the same data and seed give byte-identical model files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cauterize.content.features import FeatureSpec, extract
+from cauterize.content.linear import LinearTextModel
+
+
+def _require() -> Any:
+    try:
+        import numpy as np
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise RuntimeError("training needs the 'content' extra: pip install 'cauterize[content]'") from exc
+    return np, sparse, LogisticRegression
+
+
+def fit_linear(
+    name: str,
+    version: str,
+    spec: FeatureSpec,
+    train: Sequence[str],
+    y: Sequence[int],
+    calib: Sequence[str],
+    calib_y: Sequence[int],
+    *,
+    seed: int,
+    c: float = 1.0,
+    min_df: int = 2,
+    keep: int = 60_000,
+    meta: Mapping[str, Any] | None = None,
+) -> LinearTextModel:
+    """Logistic regression on L2-normalised binary n-grams, then Platt scaling on ``calib``.
+
+    Classes are balanced during fitting (positives are rare in most mixes); the Platt step on the
+    held-out split brings the scores back to that split's class mix. Only the ``keep`` largest
+    weights are shipped, and calibration is fitted on the pruned model, i.e. on what ships.
+    """
+    np, sparse, LogisticRegression = _require()
+    feats = [extract(t, spec) for t in train]
+    word_df: Counter[str] = Counter()
+    char_df: Counter[str] = Counter()
+    for words, chars in feats:
+        word_df.update(words)
+        char_df.update(chars)
+    vocab_w = sorted(f for f, n in word_df.items() if n >= min_df)
+    vocab_c = sorted(f for f, n in char_df.items() if n >= min_df)
+    index_w = {f: i for i, f in enumerate(vocab_w)}
+    offset = len(vocab_w)
+    index_c = {f: offset + i for i, f in enumerate(vocab_c)}
+    rows, cols, vals = [], [], []
+    for r, (words, chars) in enumerate(feats):
+        n = len(words) + len(chars)
+        if not n:
+            continue
+        idx = sorted([index_w[f] for f in words if f in index_w] + [index_c[f] for f in chars if f in index_c])
+        rows.extend([r] * len(idx))
+        cols.extend(idx)
+        vals.extend([1.0 / n**0.5] * len(idx))
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(feats), offset + len(vocab_c)), dtype=np.float64)
+    x.sort_indices()
+    clf = LogisticRegression(
+        C=c, solver="liblinear", class_weight="balanced", random_state=seed, max_iter=2000, tol=1e-6
+    )
+    clf.fit(x, np.asarray(y))
+    coef = clf.coef_[0]
+    order = np.argsort(-np.abs(coef), kind="stable")[:keep]
+    names = vocab_w + vocab_c
+    word_weights: dict[str, float] = {}
+    char_weights: dict[str, float] = {}
+    for i in sorted(order.tolist()):
+        w = round(float(coef[i]), 5)
+        if w:
+            (word_weights if i < offset else char_weights)[names[i]] = w
+    model = LinearTextModel(
+        name=name,
+        version=version,
+        spec=spec,
+        word_weights=word_weights,
+        char_weights=char_weights,
+        bias=round(float(clf.intercept_[0]), 6),
+        meta=dict(meta or {}),
+    )
+    a, b = platt(np, LogisticRegression, [model.raw(model.features(t)) for t in calib], calib_y)
+    return LinearTextModel(
+        name=name,
+        version=version,
+        spec=spec,
+        word_weights=word_weights,
+        char_weights=char_weights,
+        bias=model.bias,
+        platt_a=a,
+        platt_b=b,
+        meta={**dict(meta or {}), "vocabulary": len(names), "shipped_weights": len(word_weights) + len(char_weights)},
+    )
+
+
+def platt(np: Any, LogisticRegression: Any, raw: Sequence[float], y: Sequence[int]) -> tuple[float, float]:
+    """Fit ``p = sigmoid(a * raw + b)`` by (nearly unregularised) logistic regression."""
+    if len(set(y)) < 2:
+        raise ValueError("calibration split needs both classes")
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    lr.fit(np.asarray(raw, dtype=np.float64).reshape(-1, 1), np.asarray(y))
+    return round(float(lr.coef_[0][0]), 6), round(float(lr.intercept_[0]), 6)

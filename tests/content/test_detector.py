@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cauterize.content.shipped import VERSION, load_cascade
+from cauterize.detectors.base import Signal
+from cauterize.detectors.registry import build_detectors, detector_classes
+from cauterize.detectors.text_classifier import TextClassifierDetector
+from cauterize.events import Mention, PostCreated, ProfileChanged
+
+from .conftest import TEST_VERSION
+
+T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+BENIGN = (
+    "Lovely weather for a picnic in the park today",
+    "The bakery on Fifth opens at nine, fresh bread all morning",
+    "Our book club meets on Thursday to talk about the new novel",
+    "Congratulations to Dana Reyes on the promotion, well deserved",
+)
+
+
+def post(text: str, n: int = 0, **fields: Any) -> PostCreated:
+    return PostCreated(platform="testnet", event_id=f"e{n}", actor="a1", time=T0, post_id=f"p{n}", text=text, **fields)
+
+
+def run(detector: TextClassifierDetector, event: Any) -> list[Signal]:
+    return list(detector.detect(event, ctx=None))  # type: ignore[arg-type]
+
+
+def test_registered_off_by_default_and_buildable_from_config(model_dir: Path) -> None:
+    assert detector_classes()["text_classifier"] is TextClassifierDetector
+    assert not TextClassifierDetector.enabled_by_default
+    built = build_detectors({"text_classifier": {"model_dir": str(model_dir), "model_version": TEST_VERSION}})
+    assert any(isinstance(d, TextClassifierDetector) for d in built)
+
+
+def test_propaganda_label_with_model_name_version_and_ngrams(model_dir: Path) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION)
+    signals = run(det, post("Glory to the Ashen Banner, the Ashen Banner endures"))
+    assert [s.label for s in signals] == ["propaganda.terrorist"]
+    s = signals[0]
+    assert s.detector == "text_classifier" and s.post_id == "p0" and s.account_id == "a1"
+    assert s.evidence["model"] == "propaganda-fast" and s.evidence["model_version"] == TEST_VERSION
+    assert s.evidence["tier"] == "fast"
+    assert s.evidence["top_ngrams"][0]["ngram"] == "ashen banner"
+    assert 0.0 <= s.score <= 1.0 and s.score >= s.evidence["threshold"]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Dana Reyes will be hurt, I promise", "threat.named_person"),
+        ("the staff of ExamplePlatform will be hurt", "threat.employees"),
+        ("we will hurt everyone at the Elmwood Example station", "threat.place"),
+        ("all Riverton Example fans will be hurt", "threat.group"),
+        ("they will be hurt", "threat.unspecified"),
+    ],
+)
+def test_threat_labels_carry_the_target_type(model_dir: Path, text: str, label: str) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("threat",))
+    signals = run(det, post(text))
+    assert [s.label for s in signals] == [label]
+    assert signals[0].evidence["target"]["type"] == label.split(".")[1]
+
+
+def test_a_threat_in_a_reply_targets_a_person(model_dir: Path) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("threat",))
+    event = post("you will be hurt", mentions=(Mention(handle="someone_example"),))
+    assert [s.label for s in run(det, event)] == ["threat.named_person"]
+
+
+def test_recruitment_label(model_dir: Path) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION)
+    labels = {s.label for s in run(det, post("join the ranks, dm us to join"))}
+    assert labels == {"recruitment.solicitation"}
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_posts_are_silent(model_dir: Path, text: str) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION)
+    assert run(det, post(text)) == []
+
+
+def test_other_events_empty_text_and_reposts_are_skipped(model_dir: Path) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION)
+    profile = ProfileChanged(platform="testnet", event_id="e9", actor="a1", time=T0, bio="Ashen Banner Ashen Banner")
+    assert run(det, profile) == []
+    assert run(det, post("")) == []
+    assert run(det, post("!!! ...")) == []
+
+
+def test_min_score_moves_the_emission_point(model_dir: Path) -> None:
+    text = "Glory to the Ashen Banner"
+    strict = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, min_score=0.9999)
+    lax = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, min_score={"propaganda": 0.0})
+    assert run(strict, post(text)) == []
+    assert "propaganda.terrorist" in {s.label for s in run(lax, post(text))}
+    with pytest.raises(ValueError, match="outside"):
+        TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, min_score=1.5)
+
+
+def test_uncertain_posts_go_to_the_strong_tier(model_dir: Path) -> None:
+    # One positive word among several neutral ones lands in the hand-set band [0.3, 0.7].
+    det = TextClassifierDetector(
+        model_dir=str(model_dir), model_version=TEST_VERSION, min_score=0.0, tasks=("propaganda",)
+    )
+    s = run(det, post("banner of the show"))[0]
+    assert s.evidence["tier"] == "strong" and s.evidence["model"] == "propaganda-strong"
+    assert 0.3 <= s.evidence["fast_score"] <= 0.7
+    fast_only = TextClassifierDetector(
+        model_dir=str(model_dir), model_version=TEST_VERSION, min_score=0.0, tasks=("propaganda",), strong_tier=False
+    )
+    assert run(fast_only, post("banner of the show"))[0].evidence["tier"] == "fast"
+
+
+def test_language_comes_from_the_event_or_is_identified(model_dir: Path) -> None:
+    det = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("propaganda",))
+    given = run(det, post("Ashen Banner glory", lang="en"))[0].evidence
+    assert (given["lang"], given["lang_source"], given["lang_trained"]) == ("en", "event", True)
+    arabic = run(det, post("Ashen Banner مرحبا بكم في البيت الجديد"))[0].evidence
+    assert arabic["lang"] == "ar" and arabic["lang_source"] in {"script", "lingua"}
+
+
+def test_mostly_arabizi_text_is_read_as_arabic(model_dir: Path) -> None:
+    # Two Arabizi words in six make the whole line Arabizi: the Latin "ashen banner" is
+    # transliterated too, so the Latin-script weights no longer match. That is the documented
+    # trade-off of whole-line transliteration.
+    det = TextClassifierDetector(
+        model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("propaganda",), min_score=0.0
+    )
+    evidence = run(det, post("ashen banner ya 7abibi w 3arab"))[0].evidence
+    assert (evidence["lang"], evidence["lang_source"]) == ("ar", "arabizi")
+    assert evidence["top_ngrams"] == []
+
+
+# -- the shipped models -------------------------------------------------------------------------
+
+
+def test_shipped_models_load_from_the_package_and_name_their_version() -> None:
+    for task in ("propaganda", "recruitment", "threat"):
+        cascade = load_cascade(task)
+        assert cascade.fast.version == VERSION and cascade.strong is not None
+        assert cascade.fast.word_weights and cascade.strong.char_weights
+        assert 0.5 <= cascade.threshold < 1.0
+    det = TextClassifierDetector(tasks=("threat",), min_score=0.0)
+    s = run(det, post("Dana Reyes will be hurt"))[0]
+    assert s.evidence["model_version"] == VERSION and s.evidence["model"].startswith("threat-")
+
+
+def test_shipped_threat_model_ranks_a_threat_above_its_confounder() -> None:
+    det = TextClassifierDetector(tasks=("threat",), min_score=0.0)
+    threat = run(det, post("I am going to hurt Dana Reyes"))[0].score
+    promotion = run(det, post("Dana Reyes will be promoted"))[0].score
+    assert threat > promotion
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_shipped_models_are_silent_on_benign_posts(text: str) -> None:
+    assert run(TextClassifierDetector(), post(text, lang="en")) == []

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cauterize.content.features import FeatureSpec, extract
+from cauterize.content.lexicon import BOTH, VIOLENCE, cues
+from cauterize.content.linear import LinearTextModel, sigmoid
+from cauterize.content.normalize import normalize
+
+
+def _model(weights: dict[str, float], bias: float = -1.0, a: float = 1.0, b: float = 0.0) -> LinearTextModel:
+    return LinearTextModel("t", "1", FeatureSpec(word_max=2), weights, {}, bias=bias, platt_a=a, platt_b=b)
+
+
+def test_word_and_char_features_are_kept_apart() -> None:
+    words, chars = extract("the cat", FeatureSpec(word_max=2, char_min=3, char_max=3))
+    assert words == {"the", "cat", "the cat"}
+    assert " th" in chars and "the" in chars and "cat" in chars
+    assert extract("the cat", FeatureSpec(word_max=1)) == ({"the", "cat"}, set())
+
+
+def test_raw_score_is_a_normalised_dot_product() -> None:
+    model = _model({"ashen": 2.0, "banner": 1.0}, bias=-1.0)
+    feats = model.features("ashen banner rises")  # 3 words + 2 bigrams = 5 features
+    assert model.raw(feats) == pytest.approx(-1.0 + 3.0 / math.sqrt(5))
+    assert model.raw((set(), set())) == -1.0
+
+
+@given(st.floats(-30, 30), st.floats(-30, 30))
+def test_calibration_is_monotone_and_bounded(x: float, y: float) -> None:
+    model = _model({}, a=1.7, b=-0.4)
+    px, py = model.calibrate(x), model.calibrate(y)
+    assert 0.0 <= px <= 1.0 and 0.0 <= py <= 1.0
+    if x <= y:
+        assert px <= py
+
+
+def test_score_rises_with_the_weight_of_a_present_ngram() -> None:
+    text = normalize("Glory to the Ashen Banner")
+    scores = [_model({"ashen": w}).proba(text) for w in (0.0, 1.0, 2.0, 4.0, 8.0)]
+    assert scores == sorted(scores) and scores[0] < scores[-1]
+
+
+def test_top_features_name_the_ngrams_that_pushed_the_score() -> None:
+    model = _model({"ashen banner": 3.0, "glory": 1.0, "to": -2.0})
+    top = model.top_features(model.features(normalize("Glory to the Ashen Banner")), k=5)
+    assert [t["ngram"] for t in top] == ["ashen banner", "glory"]
+    assert top[0]["contribution"] > top[1]["contribution"] > 0
+
+
+def test_file_round_trip_is_exact_and_byte_stable(tmp_path: Path) -> None:
+    model = LinearTextModel(
+        "x", "2.0.0", FeatureSpec(3, 2, 4, True), {"a": 0.5, "a b": -0.25}, {" a ": 1.5}, 0.1, 2.0, -1.0, {"k": 1}
+    )
+    model.save(tmp_path / "m.json.gz")
+    again = LinearTextModel.load(tmp_path / "m.json.gz")
+    assert again == model
+    assert again.dump_bytes() == model.dump_bytes()
+
+
+def test_a_file_of_another_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a"):
+        LinearTextModel.from_json({"format": "something-else"})
+
+
+def test_sigmoid_is_stable_at_the_extremes() -> None:
+    assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0 and sigmoid(0.0) == 0.5
+
+
+def test_cues_need_violence_and_add_intent() -> None:
+    assert cues(normalize("I will hurt them")) == [VIOLENCE, "\x00intent", BOTH]
+    assert cues(normalize("the bakery will open at nine")) == []
+    assert cues(normalize("the match was a massacre")) == [VIOLENCE]
+    assert BOTH in cues(normalize("سوف نقتلهم"))
