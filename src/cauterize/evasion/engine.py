@@ -233,11 +233,12 @@ class EvasionEngine:
     def rank(self, obs: Observed) -> list[tuple[float, Fingerprint, dict[str, float]]]:
         q = Query(obs.profile.handle, obs.profile.display_name, obs.profile.avatar_hash, obs.promoters)
         scored = []
+        stems = self.index.stem_count(q.handle)
         for fid in self.index.candidates(q):
             fp = self.index.fingerprints[fid]
             if fp.account_id == obs.account_id:
                 continue
-            feats = pair_features(obs, fp)
+            feats = pair_features(obs, fp, stems)
             scored.append((self.model.probability(feats), fp, feats))
         scored.sort(key=lambda t: (-t[0], t[1].fid))
         return scored

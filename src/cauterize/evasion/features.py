@@ -10,10 +10,12 @@ from datetime import datetime
 from rapidfuzz import fuzz
 
 from cauterize.evasion.fingerprint import Fingerprint, Profile
-from cauterize.evasion.handles import ascii_fold, consonants, name_key, skeleton, trailing_number
+from cauterize.evasion.handles import ascii_fold, compact, consonants, name_key, skeleton, trailing_number
 
 FEATURES: tuple[str, ...] = (
     "handle_similarity",
+    "skeleton_equal",
+    "stem_popularity",
     "handle_consonants_equal",
     "handle_counter_step",
     "display_name_similarity",
@@ -31,7 +33,7 @@ FEATURES: tuple[str, ...] = (
 #: "this line says yes". The policy wants two lines before any automatic action, so that a
 #: name alone (an innocent look-alike) never suffices.
 EVIDENCE_LINES: dict[str, tuple[str, float]] = {
-    "name": ("handle_similarity", 0.85),
+    "name": ("specific_name", 1.0),
     "display_name": ("display_name_similarity", 0.9),
     "avatar": ("avatar_equal", 1.0),
     "audience": ("promoters_in_audience", math.log1p(2)),
@@ -56,10 +58,14 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
 
 
-def pair_features(obs: Observed, fp: Fingerprint) -> dict[str, float]:
+def pair_features(obs: Observed, fp: Fingerprint, stem_count: int = 0) -> dict[str, float]:
+    """``stem_count``: how many suspended accounts share the query's handle skeleton."""
     p = obs.profile
     handle = p.handle or ""
-    hs = max((_ratio(skeleton(handle), skeleton(h)) for h in fp.handles), default=0.0) if handle else 0.0
+    # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
+    hs = max((_ratio(compact(handle), compact(h)) for h in fp.handles), default=0.0) if handle else 0.0
+    skel = skeleton(handle) if handle else ""
+    skel_equal = float(bool(skel) and any(skeleton(h) == skel for h in fp.handles))
     cons_equal = float(bool(handle) and any(consonants(handle) == consonants(h) for h in fp.handles))
     step = 0.0
     n = trailing_number(handle) if handle else None
@@ -79,6 +85,9 @@ def pair_features(obs: Observed, fp: Fingerprint) -> dict[str, float]:
         tags = len(mine & theirs) / len(mine)
     return {
         "handle_similarity": hs,
+        "skeleton_equal": skel_equal,
+        "stem_popularity": math.log1p(stem_count),
+        "skeleton_length": float(len(skel)),
         "handle_consonants_equal": cons_equal,
         "handle_counter_step": step,
         "display_name_similarity": dn,
@@ -95,5 +104,15 @@ def pair_features(obs: Observed, fp: Fingerprint) -> dict[str, float]:
     }
 
 
+#: A stem shared by more suspended accounts than this (``user``, ``news``) names nobody in particular.
+GENERIC_STEM = math.log1p(20)
+
+
 def evidence_lines(features: dict[str, float]) -> list[str]:
-    return [line for line, (name, at_least) in EVIDENCE_LINES.items() if features.get(name, 0.0) >= at_least]
+    specific = (
+        features.get("handle_similarity", 0.0) >= 0.85
+        and features.get("stem_popularity", 0.0) <= GENERIC_STEM
+        and features.get("skeleton_length", 0.0) >= 5
+    )
+    feats = {**features, "specific_name": float(specific)}
+    return [line for line, (name, at_least) in EVIDENCE_LINES.items() if feats.get(name, 0.0) >= at_least]

@@ -84,6 +84,9 @@ class CandidateIndex:
         if fid in self.fingerprints:
             self.fingerprints[fid].active = False
 
+    def stem_count(self, handle: str | None) -> int:
+        return len(self._skeleton.get(skeleton(handle), ())) if handle else 0
+
     def is_audience(self, account_id: str) -> bool:
         return account_id in self._audience
 

@@ -45,7 +45,7 @@ class LinkModel:
         )
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
-        return {k: self.weights[k] * features[k] for k in FEATURES if features[k]}
+        return {k: self.weights[k] * features[k] for k in FEATURES if features.get(k)}
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights[k] * features[k] for k in FEATURES)
