@@ -56,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
 
     from cauterize.content.langid import identify, lingua_available
+    from cauterize.content.linear import keys_of
     from cauterize.content.normalize import normalize
     from cauterize.content.shipped import load_cascade
     from cauterize.detectors.text_classifier import TextClassifierDetector
@@ -86,14 +87,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     def fast_one() -> None:
         m = prop.fast
         for t in texts:
-            m.calibrate(m.raw(m.features(normalize(t))))
+            m.calibrate(m.raw(keys_of(m.features(normalize(t)))))
 
     def fast_all() -> None:
         first = cascades[0].fast
         for t in texts:
-            feats = first.features(normalize(t))
+            keys = keys_of(first.features(normalize(t)))
             for c in cascades:
-                c.fast.calibrate(c.fast.raw(feats))
+                c.fast.calibrate(c.fast.raw(keys))
 
     def detect(events: list[PostCreated]) -> Callable[[], None]:
         def run() -> None:

@@ -25,8 +25,8 @@ WEIGHTS = {
 def build_models(directory: Path, version: str = TEST_VERSION) -> Path:
     for task, words in WEIGHTS.items():
         meta = {"cascade": {"low": 0.3, "high": 0.7, "threshold": 0.6}}
-        fast = LinearTextModel(f"{task}-fast", version, FAST, words, {}, bias=-2.0, meta=meta)
-        strong = LinearTextModel(f"{task}-strong", version, STRONG, words, {" as": 0.5}, bias=-2.0)
+        fast = LinearTextModel.from_ngrams(f"{task}-fast", version, FAST, words, {}, bias=-2.0, meta=meta)
+        strong = LinearTextModel.from_ngrams(f"{task}-strong", version, STRONG, words, {" as": 0.5}, bias=-2.0)
         for model in (fast, strong):
             model.save(directory / file_name(model.name, version))
     return directory

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import math
 from pathlib import Path
 
@@ -9,12 +10,12 @@ from hypothesis import strategies as st
 
 from cauterize.content.features import FeatureSpec, extract
 from cauterize.content.lexicon import BOTH, VIOLENCE, cues
-from cauterize.content.linear import LinearTextModel, sigmoid
+from cauterize.content.linear import LinearTextModel, keys_of, sigmoid
 from cauterize.content.normalize import normalize
 
 
 def _model(weights: dict[str, float], bias: float = -1.0, a: float = 1.0, b: float = 0.0) -> LinearTextModel:
-    return LinearTextModel("t", "1", FeatureSpec(word_max=2), weights, {}, bias=bias, platt_a=a, platt_b=b)
+    return LinearTextModel.from_ngrams("t", "1", FeatureSpec(word_max=2), weights, {}, bias, platt_a=a, platt_b=b)
 
 
 def test_word_and_char_features_are_kept_apart() -> None:
@@ -27,8 +28,16 @@ def test_word_and_char_features_are_kept_apart() -> None:
 def test_raw_score_is_a_normalised_dot_product() -> None:
     model = _model({"ashen": 2.0, "banner": 1.0}, bias=-1.0)
     feats = model.features("ashen banner rises")  # 3 words + 2 bigrams = 5 features
-    assert model.raw(feats) == pytest.approx(-1.0 + 3.0 / math.sqrt(5))
-    assert model.raw((set(), set())) == -1.0
+    assert model.raw(keys_of(feats)) == pytest.approx(-1.0 + 3.0 / math.sqrt(5))
+    assert model.raw(([], [])) == -1.0
+
+
+def test_the_model_file_holds_keys_not_ngrams(tmp_path: Path) -> None:
+    model = _model({"ashen banner": 2.0, "glory": 1.0})
+    model.save(tmp_path / "m.json.gz")
+    body = gzip.decompress((tmp_path / "m.json.gz").read_bytes()).decode()
+    assert "ashen" not in body and "glory" not in body
+    assert LinearTextModel.load(tmp_path / "m.json.gz").weight("ashen banner") == 2.0
 
 
 @given(st.floats(-30, 30), st.floats(-30, 30))
@@ -54,8 +63,16 @@ def test_top_features_name_the_ngrams_that_pushed_the_score() -> None:
 
 
 def test_file_round_trip_is_exact_and_byte_stable(tmp_path: Path) -> None:
-    model = LinearTextModel(
-        "x", "2.0.0", FeatureSpec(3, 2, 4, True), {"a": 0.5, "a b": -0.25}, {" a ": 1.5}, 0.1, 2.0, -1.0, {"k": 1}
+    model = LinearTextModel.from_ngrams(
+        "x",
+        "2.0.0",
+        FeatureSpec(3, 2, 4, True),
+        {"a": 0.5, "a b": -0.25},
+        {" a ": 1.5},
+        0.1,
+        platt_a=2.0,
+        platt_b=-1.0,
+        meta={"k": 1},
     )
     model.save(tmp_path / "m.json.gz")
     again = LinearTextModel.load(tmp_path / "m.json.gz")

@@ -76,7 +76,7 @@ def test_fit_linear_is_deterministic_and_learns_the_direction() -> None:
     b = fit_linear("p", "1", spec, list(texts), list(y), texts, y, seed=7, min_df=1)
     assert a.dump_bytes() == b.dump_bytes()
     assert a.proba("glory to the ashen banner") > 0.5 > a.proba("good morning everyone")
-    assert a.word_weights["ashen"] > 0 > a.word_weights["morning"]
+    assert a.weight("ashen") > 0 > a.weight("morning")
     assert a.platt_a > 0
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cauterize.content.features import FeatureSpec
-from cauterize.content.linear import Features, LinearTextModel
+from cauterize.content.linear import Features, Keys, LinearTextModel, keys_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +42,19 @@ class Cascade:
     #: Chosen on held-out data at training time; what the detector emits from by default.
     threshold: float = 0.5
 
-    def run(self, normalized: str, fast_feats: Features | None = None) -> CascadeResult:
+    def run(self, normalized: str, fast_feats: tuple[Features, Keys] | None = None) -> CascadeResult:
         """Score one normalised text; ``fast_feats`` lets several cascades share one extraction."""
-        feats = fast_feats if fast_feats is not None else self.fast.features(normalized)
-        fast = self.fast.calibrate(self.fast.raw(feats))
+        if fast_feats is None:
+            feats = self.fast.features(normalized)
+            keys = keys_of(feats)
+        else:
+            feats, keys = fast_feats
+        fast = self.fast.calibrate(self.fast.raw(keys))
         if self.strong is None or not self.low <= fast <= self.high:
             return CascadeResult(fast, "fast", fast, self.fast, feats)
         strong_feats = self.strong.features(normalized)
-        return CascadeResult(
-            self.strong.calibrate(self.strong.raw(strong_feats)), "strong", fast, self.strong, strong_feats
-        )
+        strong = self.strong.calibrate(self.strong.raw(keys_of(strong_feats)))
+        return CascadeResult(strong, "strong", fast, self.strong, strong_feats)
 
     def score(self, normalized: str) -> float:
         return self.run(normalized).score

@@ -2,7 +2,8 @@
 
 Deterministic by construction: the vocabulary and every row's columns are sorted (set order
 depends on PYTHONHASHSEED), liblinear is seeded, and weights are rounded before they are saved,
-so the same data and seed give byte-identical model files.
+so the same data and seed give byte-identical model files. Weights leave here keyed by CRC-32
+(``linear.hashed``): the n-gram strings of the training text stay out of the model file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cauterize.content.features import FeatureSpec, extract
-from cauterize.content.linear import LinearTextModel
+from cauterize.content.linear import LinearTextModel, hashed, keys_of
 
 
 def _require() -> Any:
@@ -82,26 +83,27 @@ def fit_linear(
         w = round(float(coef[i]), 5)
         if w:
             (word_weights if i < offset else char_weights)[names[i]] = w
+    word_keyed, char_keyed = hashed(word_weights), hashed(char_weights)
     model = LinearTextModel(
         name=name,
         version=version,
         spec=spec,
-        word_weights=word_weights,
-        char_weights=char_weights,
+        word_weights=word_keyed,
+        char_weights=char_keyed,
         bias=round(float(clf.intercept_[0]), 6),
         meta=dict(meta or {}),
     )
-    a, b = platt(np, LogisticRegression, [model.raw(model.features(t)) for t in calib], calib_y)
+    a, b = platt(np, LogisticRegression, [model.raw(keys_of(model.features(t))) for t in calib], calib_y)
     return LinearTextModel(
         name=name,
         version=version,
         spec=spec,
-        word_weights=word_weights,
-        char_weights=char_weights,
+        word_weights=word_keyed,
+        char_weights=char_keyed,
         bias=model.bias,
         platt_a=a,
         platt_b=b,
-        meta={**dict(meta or {}), "vocabulary": len(names), "shipped_weights": len(word_weights) + len(char_weights)},
+        meta={**dict(meta or {}), "vocabulary": len(names), "shipped_weights": len(word_keyed) + len(char_keyed)},
     )
 
 

@@ -7,6 +7,11 @@ The raw score is ``bias + sum(weights of present n-grams) / sqrt(number of disti
 i.e. a dot product with the L2-normalised binary feature vector; features the model never saw
 still count in the norm, exactly as in training. A Platt sigmoid fitted on a held-out split
 turns it into a probability.
+
+Weights are keyed by the CRC-32 of the n-gram, not by the n-gram: the model file must not carry
+fragments of the training text (shared/data's rule), and it need not, because the evidence lists
+the n-grams *of the post being scored*, whose keys are computed on the spot. With ~10^5 weights
+in a 2^32 key space a collision is a rare, harmless merge of two small weights.
 """
 
 from __future__ import annotations
@@ -14,15 +19,21 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zlib import crc32
 
 from cauterize.content.features import FeatureSpec, display, extract
 
-FORMAT = "cauterize-linear-text/1"
+FORMAT = "cauterize-linear-text/2"
+
+#: A post's n-grams: (word n-grams, character n-grams), as strings.
+Features = tuple[set[str], set[str]]
+#: The same n-grams as weight keys (CRC-32 of their UTF-8 bytes).
+Keys = tuple[list[int], list[int]]
 
 
 def sigmoid(z: float) -> float:
@@ -32,7 +43,22 @@ def sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-Features = tuple[set[str], set[str]]
+def key(ngram: str) -> int:
+    return crc32(ngram.encode())
+
+
+def keys_of(feats: Features) -> Keys:
+    words, chars = feats
+    return list(map(crc32, map(str.encode, words))), list(map(crc32, map(str.encode, chars)))
+
+
+def hashed(weights: Mapping[str, float]) -> dict[int, float]:
+    """Weights keyed by n-gram -> keyed by CRC-32; colliding n-grams add up."""
+    out: dict[int, float] = {}
+    for ngram, w in sorted(weights.items()):
+        k = key(ngram)
+        out[k] = out.get(k, 0.0) + w
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +66,28 @@ class LinearTextModel:
     name: str
     version: str
     spec: FeatureSpec
-    #: Weights of word n-grams and of character n-grams (separate tables, see ``features``).
-    word_weights: Mapping[str, float]
-    char_weights: Mapping[str, float]
+    #: Weights of word n-grams and of character n-grams (separate tables, see ``features``),
+    #: keyed by :func:`key`.
+    word_weights: Mapping[int, float]
+    char_weights: Mapping[int, float]
     bias: float
     platt_a: float = 1.0
     platt_b: float = 0.0
     #: Training facts kept with the weights: data, seed, thresholds chosen on held-out data.
     meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_ngrams(
+        cls,
+        name: str,
+        version: str,
+        spec: FeatureSpec,
+        words: Mapping[str, float],
+        chars: Mapping[str, float],
+        bias: float,
+        **kw: Any,
+    ) -> LinearTextModel:
+        return cls(name, version, spec, hashed(words), hashed(chars), bias, **kw)
 
     @property
     def model_id(self) -> str:
@@ -56,8 +96,12 @@ class LinearTextModel:
     def features(self, normalized: str) -> Features:
         return extract(normalized, self.spec)
 
-    def raw(self, feats: Features) -> float:
-        words, chars = feats
+    def weight(self, ngram: str, kind: str = "word") -> float:
+        table = self.word_weights if kind == "word" else self.char_weights
+        return table.get(key(ngram), 0.0)
+
+    def raw(self, keys: Keys) -> float:
+        words, chars = keys
         n = len(words) + len(chars)
         if not n:
             return self.bias
@@ -71,21 +115,30 @@ class LinearTextModel:
         return sigmoid(self.platt_a * raw + self.platt_b)
 
     def proba(self, normalized: str) -> float:
-        return self.calibrate(self.raw(self.features(normalized)))
+        return self.calibrate(self.raw(keys_of(self.features(normalized))))
 
     def top_features(self, feats: Features, k: int = 5) -> list[dict[str, Any]]:
-        """The n-grams that pushed the score up most, with their contribution to the raw score."""
+        """The post's n-grams that pushed the score up most, with their contribution to the raw score."""
         words, chars = feats
         n = len(words) + len(chars)
         if not n:
             return []
         scale = 1.0 / math.sqrt(n)
-        hits = [(w * scale, f, "word") for f in words if (w := self.word_weights.get(f, 0.0)) > 0]
-        hits += [(w * scale, f, "char") for f in chars if (w := self.char_weights.get(f, 0.0)) > 0]
+        hits = [(w * scale, f, "word") for f in words if (w := self.word_weights.get(key(f), 0.0)) > 0]
+        hits += [(w * scale, f, "char") for f in chars if (w := self.char_weights.get(key(f), 0.0)) > 0]
         hits.sort(key=lambda h: (-h[0], h[1]))
         return [{"ngram": display(f, kind), "kind": kind, "contribution": round(c, 4)} for c, f, kind in hits[:k]]
 
     # -- file format ------------------------------------------------------------------------
+
+    @staticmethod
+    def _table(weights: Mapping[int, float]) -> dict[str, list[Any]]:
+        items = sorted(weights.items())
+        return {"keys": [k for k, _ in items], "values": [v for _, v in items]}
+
+    @staticmethod
+    def _untable(raw: Mapping[str, Iterable[Any]]) -> dict[int, float]:
+        return {int(k): float(v) for k, v in zip(raw["keys"], raw["values"], strict=True)}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,8 +149,9 @@ class LinearTextModel:
             "bias": self.bias,
             "calibration": {"method": "platt", "a": self.platt_a, "b": self.platt_b},
             "meta": dict(self.meta),
-            "word_weights": dict(sorted(self.word_weights.items())),
-            "char_weights": dict(sorted(self.char_weights.items())),
+            "key": "crc32(utf-8 n-gram)",
+            "word_weights": self._table(self.word_weights),
+            "char_weights": self._table(self.char_weights),
         }
 
     @classmethod
@@ -109,8 +163,8 @@ class LinearTextModel:
             name=str(raw["name"]),
             version=str(raw["version"]),
             spec=FeatureSpec.from_dict(raw["spec"]),
-            word_weights={str(k): float(v) for k, v in raw["word_weights"].items()},
-            char_weights={str(k): float(v) for k, v in raw["char_weights"].items()},
+            word_weights=cls._untable(raw["word_weights"]),
+            char_weights=cls._untable(raw["char_weights"]),
             bias=float(raw["bias"]),
             platt_a=float(cal["a"]),
             platt_b=float(cal["b"]),

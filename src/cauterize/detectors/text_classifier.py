@@ -19,6 +19,7 @@ from typing import Any
 
 from cauterize.content.cascade import Cascade
 from cauterize.content.langid import DEFAULT_LANGUAGES, identify
+from cauterize.content.linear import keys_of
 from cauterize.content.normalize import normalize
 from cauterize.content.shipped import TASK_LABELS, VERSION, load_cascade
 from cauterize.content.targets import threat_target
@@ -82,7 +83,10 @@ class TextClassifierDetector(Detector):
         normalized = normalize(event.text)
         if not normalized:
             return ()
-        shared = self._cascades[0][1].fast.features(normalized) if self._shared_spec is not None else None
+        shared = None
+        if self._shared_spec is not None:
+            feats = self._cascades[0][1].fast.features(normalized)
+            shared = (feats, keys_of(feats))
         hits = []
         for task, cascade in self._cascades:
             result = cascade.run(normalized, shared)
