@@ -21,7 +21,8 @@ def small_world(seed: int = 11, **overrides: object) -> WorldConfig:
         benign=BenignConfig(accounts=600),
         networks=[NetworkConfig(official=3, media=4, affiliates=4, amplifiers=12, recruiters=3, sympathisers=40)],
         enforcement=EnforcementConfig(),
-        attacks=AttackConfig(count=1, at_hours=[20.0]),
+        # Threats are frequent here so that every kind of target occurs in a short run.
+        attacks=AttackConfig(count=1, at_hours=[20.0], threats_per_account_per_day=3.0),
     )
     return dataclasses.replace(cfg, **overrides)  # type: ignore[arg-type]
 

@@ -20,6 +20,7 @@ import heapq
 import itertools
 import math
 import random
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -332,7 +333,7 @@ class Simulation:
                 actor=str(pop.ids[i]),
                 time=self.dt(t),
                 handle=handle,
-                display_name=handle.replace("_", " ").title(),
+                display_name=self._benign_display(handle, lang),
                 avatar_hash=_hex("avatar", self.cfg.seed, i, n=16) if rng.random() < 0.7 else None,
                 protected=rng.random() < 0.05,
                 lang=lang,
@@ -340,6 +341,13 @@ class Simulation:
                 following_count=int(rng.paretovariate(1.5) * 20),
             )
         )
+
+    def _benign_display(self, handle: str, lang: str) -> str:
+        # Rebuilt from the handle rather than stored: a million display names would double the memory.
+        words = [w for w in re.sub(r"\d+", "", handle).split("_") if w and w != "the"]
+        if lang == "ar" and words and words[0] in names.AR_DISPLAY and self.rng.random() < 0.6:
+            return names.AR_DISPLAY[words[0]]
+        return " ".join(w.title() for w in words) or handle
 
     def _emit_created(self, t: int, acct: Acct, followers: int) -> None:
         bio = None
