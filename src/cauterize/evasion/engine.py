@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from cauterize.evasion.features import Observed, evidence_lines, pair_features
+from cauterize.evasion.features import HandleKeys, Observed, evidence_lines, pair_features
 from cauterize.evasion.fingerprint import Fingerprint, Profile
 from cauterize.evasion.index import CandidateIndex, Query
 from cauterize.evasion.model import LinkModel
@@ -42,6 +42,8 @@ class Young:
     promoters: set[str] = field(default_factory=set)
     hashtags: Counter[str] = field(default_factory=Counter)
     posted: bool = False
+    #: Promoters seen who are in some suspended account's audience.
+    promoted_by_audience: int = 0
     reported_p: float = 0.0
     reported_parent: str | None = None
 
@@ -173,7 +175,12 @@ class EvasionEngine:
         if young is not None and src not in young.promoters:
             young.promoters.add(src)
             if self.index.is_audience(src):
-                return self._score(dst, at, "promoted")
+                young.promoted_by_audience += 1
+                n = young.promoted_by_audience
+                # Re-score at the 1st, 2nd, 4th, 8th... such promoter: early evidence matters
+                # most, and a popular account must not be re-scored on every follow.
+                if n & (n - 1) == 0:
+                    return self._score(dst, at, "promoted")
         return None
 
     def posted(self, acct: str, at: datetime, hashtags: Iterable[str]) -> Link | None:
@@ -234,11 +241,12 @@ class EvasionEngine:
         q = Query(obs.profile.handle, obs.profile.display_name, obs.profile.avatar_hash, obs.promoters)
         scored = []
         stems = self.index.stem_count(q.handle)
+        keys = HandleKeys.of(q.handle)
         for fid in self.index.candidates(q):
             fp = self.index.fingerprints[fid]
             if fp.account_id == obs.account_id:
                 continue
-            feats = pair_features(obs, fp, stems)
+            feats = pair_features(obs, fp, stems, keys)
             scored.append((self.model.probability(feats), fp, feats))
         scored.sort(key=lambda t: (-t[0], t[1].fid))
         return scored

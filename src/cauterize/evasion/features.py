@@ -58,21 +58,43 @@ def _ratio(a: str, b: str) -> float:
     return fuzz.ratio(a, b) / 100.0 if a and b else 0.0
 
 
-def pair_features(obs: Observed, fp: Fingerprint, stem_count: int = 0) -> dict[str, float]:
+@dataclass(frozen=True, slots=True)
+class HandleKeys:
+    """The folds of one handle, computed once: a query is compared with dozens of candidates."""
+
+    compact: str
+    skeleton: str
+    consonants: str
+    number: int | None
+
+    @classmethod
+    def of(cls, handle: str | None) -> HandleKeys:
+        if not handle:
+            return _EMPTY
+        return cls(compact(handle), skeleton(handle), consonants(handle), trailing_number(handle))
+
+
+_EMPTY = HandleKeys("", "", "", None)
+
+
+def pair_features(
+    obs: Observed, fp: Fingerprint, stem_count: int = 0, query: HandleKeys | None = None
+) -> dict[str, float]:
     """``stem_count``: how many suspended accounts share the query's handle skeleton."""
     p = obs.profile
-    handle = p.handle or ""
-    # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
-    hs = max((_ratio(compact(handle), compact(h)) for h in fp.handles), default=0.0) if handle else 0.0
-    skel = skeleton(handle) if handle else ""
-    skel_equal = float(bool(skel) and any(skeleton(h) == skel for h in fp.handles))
-    cons_equal = float(bool(handle) and any(consonants(handle) == consonants(h) for h in fp.handles))
-    step = 0.0
-    n = trailing_number(handle) if handle else None
-    for h in fp.handles:
-        m = trailing_number(h)
-        if skeleton(h) == skeleton(handle) and (n != m):
-            step = 1.0
+    q = query or HandleKeys.of(p.handle)
+    hs = skel_equal = cons_equal = step = 0.0
+    if q.compact:
+        for k in fp.keys():
+            # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
+            hs = max(hs, _ratio(q.compact, k.compact))
+            if k.skeleton == q.skeleton:
+                skel_equal = 1.0
+                if k.number != q.number:
+                    step = 1.0
+            if k.consonants and k.consonants == q.consonants:
+                cons_equal = 1.0
+    skel = q.skeleton
     dn = _ratio(name_key(p.display_name), name_key(fp.display_name)) if p.display_name and fp.display_name else 0.0
     bio = fuzz.token_set_ratio(ascii_fold(p.bio), ascii_fold(fp.bio)) / 100.0 if p.bio and fp.bio else 0.0
     shared = len(obs.promoters & fp.audience)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -56,3 +57,12 @@ class Fingerprint:
     #: The suspended account this one was itself linked to, if any: the lineage.
     parent_account_id: str | None = None
     active: bool = True
+    _keys: tuple[Any, ...] | None = None
+
+    def keys(self) -> tuple[Any, ...]:
+        """The folds of every handle it used (``HandleKeys``), computed on first use."""
+        if self._keys is None:
+            from cauterize.evasion.features import HandleKeys
+
+            self._keys = tuple(HandleKeys.of(h) for h in self.handles if h)
+        return self._keys

@@ -91,6 +91,7 @@ def name_key(name: str) -> str:
     return _NON_ALNUM.sub("", ascii_fold(name))
 
 
+@lru_cache(maxsize=200_000)
 def trailing_number(handle: str) -> int | None:
     m = _TRAILING_DIGITS.search(_NON_ALNUM.sub("", ascii_fold(handle)))
     return int(m.group(0)) if m else None

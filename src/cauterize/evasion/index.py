@@ -43,8 +43,14 @@ def _keys(fp: Fingerprint) -> tuple[set[str], set[str], set[str]]:
     )
 
 
+#: A handle stem shared by more suspended accounts than this is generic (``user``, ``news``).
+GENERIC_BUCKET = 20
+#: How many of a promoter's suspended accounts (the newest) are proposed.
+PER_PROMOTER = 10
+
+
 class CandidateIndex:
-    def __init__(self, *, min_trigram_share: float = 0.5, max_posting: int = 5_000, max_candidates: int = 30):
+    def __init__(self, *, min_trigram_share: float = 0.5, max_posting: int = 2_000, max_candidates: int = 30):
         self.min_trigram_share = min_trigram_share
         #: Trigrams carried by more fingerprints than this say nothing and are skipped at query time.
         self.max_posting = max_posting
@@ -102,17 +108,22 @@ class CandidateIndex:
             for key in compact_parents(q.handle):
                 take(self._compact.get(key, ()))
             skel = skeleton(q.handle)
-            # A common stem is shared by thousands: the newest suspensions are the likeliest parents.
-            take(self._skeleton.get(skel, ())[-self.max_candidates :][::-1])
-            take(self._consonants.get(consonants(q.handle), ())[-self.max_candidates :][::-1])
-            grams = trigrams(skel)
-            counts: Counter[int] = Counter()
-            for g in grams:
-                posting = self._trigrams.get(g)
-                if posting and len(posting) <= self.max_posting:
-                    counts.update(posting)
-            need = self.min_trigram_share * len(grams)
-            take(f for f, n in counts.most_common(self.max_candidates) if n >= need)
+            for bucket in (self._skeleton.get(skel, ()), self._consonants.get(consonants(q.handle), ())):
+                # A common stem is shared by thousands and names nobody: take its newest few only
+                # (the likeliest parents); the audience, avatar and display name find the rest.
+                limit = self.max_candidates if len(bucket) <= GENERIC_BUCKET else 5
+                take(bucket[-limit:][::-1])
+            # Trigrams catch what no fold removes (a swapped consonant); they are the costly path,
+            # so they are skipped when the exact keys already filled the candidate list.
+            if len(found) < self.max_candidates:
+                grams = trigrams(skel)
+                counts: Counter[int] = Counter()
+                for g in grams:
+                    posting = self._trigrams.get(g)
+                    if posting and len(posting) <= self.max_posting:
+                        counts.update(posting)
+                need = self.min_trigram_share * len(grams)
+                take(f for f, n in counts.most_common(self.max_candidates) if n >= need)
         if q.display_name and (k := name_key(q.display_name)):
             take(self._names.get(k, ()))
         if q.avatar_hash:
@@ -120,10 +131,12 @@ class CandidateIndex:
         if q.promoters:
             shared: Counter[int] = Counter()
             for p in q.promoters:
-                shared.update(self._audience.get(p, ()))
+                # An amplifier follows every account of its network: its newest ones are the
+                # likeliest parents, and counting all of them would cost more than it tells.
+                shared.update(self._audience.get(p, ())[-PER_PROMOTER:])
             take(f for f, _ in shared.most_common(self.max_candidates))
         fps = self.fingerprints
-        return [f for f in found if fps[f].active][: self.max_candidates * 2]
+        return [f for f in found if fps[f].active][: self.max_candidates]
 
 
 class NaiveIndex:
@@ -138,6 +151,11 @@ class NaiveIndex:
 
     def candidates(self, q: Query) -> list[int]:
         out = []
+        by_promoter: dict[str, list[int]] = {}
+        for fid, fp in sorted(self.fingerprints.items()):
+            for p in q.promoters & fp.audience:
+                by_promoter.setdefault(p, []).append(fid)
+        promoted = {f for fids in by_promoter.values() for f in fids[-PER_PROMOTER:]}
         for fid, fp in self.fingerprints.items():
             if not fp.active:
                 continue
@@ -152,7 +170,7 @@ class NaiveIndex:
             if q.display_name and fp.display_name and name_key(q.display_name):
                 hit = hit or name_key(q.display_name) == name_key(fp.display_name)
             hit = hit or bool(q.avatar_hash and q.avatar_hash == fp.avatar_hash)
-            hit = hit or bool(q.promoters & fp.audience)
+            hit = hit or fid in promoted
             if hit:
                 out.append(fid)
         return out

@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ class LinkModel:
     weights: dict[str, float]
     bias: float
     trained_on: dict[str, Any]
+
+    @cached_property
+    def _items(self) -> list[tuple[str, float]]:
+        # Zero weights cost a multiply on every candidate of every scoring; skip them.
+        return [(k, w) for k in FEATURES if (w := self.weights[k])]
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LinkModel:
@@ -48,7 +54,9 @@ class LinkModel:
         return {k: self.weights[k] * features[k] for k in FEATURES if features.get(k)}
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights[k] * features[k] for k in FEATURES)
+        z = self.bias
+        for k, w in self._items:
+            z += w * features[k]
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def save(self, path: str | Path) -> None:
