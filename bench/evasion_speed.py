@@ -21,8 +21,44 @@ from datetime import UTC, datetime, timedelta
 from cauterize.evasion.engine import EvasionEngine
 from cauterize.evasion.fingerprint import Fingerprint, Profile
 
-FIRST = "abu umm ashen cinder north south east west media wire news relay omar ali hassan talha harith bakr".split()
-SECOND = "banner ring media office valley desk press agency front voice light storm harith talha yusuf noor".split()
+FIRST = [
+    "abu",
+    "umm",
+    "ashen",
+    "cinder",
+    "north",
+    "south",
+    "east",
+    "west",
+    "media",
+    "wire",
+    "news",
+    "relay",
+    "omar",
+    "ali",
+    "hassan",
+    "talha",
+    "harith",
+    "bakr",
+]
+SECOND = [
+    "banner",
+    "ring",
+    "media",
+    "office",
+    "valley",
+    "desk",
+    "press",
+    "agency",
+    "front",
+    "voice",
+    "light",
+    "storm",
+    "harith",
+    "talha",
+    "yusuf",
+    "noor",
+]
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 

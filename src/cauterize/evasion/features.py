@@ -85,7 +85,7 @@ def pair_features(
     q = query or HandleKeys.of(p.handle)
     hs = skel_equal = cons_equal = step = 0.0
     if q.compact:
-        for k in fp.keys():
+        for k in fp.handle_keys():
             # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
             hs = max(hs, _ratio(q.compact, k.compact))
             if k.skeleton == q.skeleton:

@@ -59,7 +59,7 @@ class Fingerprint:
     active: bool = True
     _keys: tuple[Any, ...] | None = None
 
-    def keys(self) -> tuple[Any, ...]:
+    def handle_keys(self) -> tuple[Any, ...]:
         """The folds of every handle it used (``HandleKeys``), computed on first use."""
         if self._keys is None:
             from cauterize.evasion.features import HandleKeys
