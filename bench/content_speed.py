@@ -1,10 +1,9 @@
 """Throughput and memory of the text classifiers, one process, one core.
 
-    .venv/bin/python bench/content_speed.py [--posts 20000] [--repeat 3] [--json out.json]
+    .venv/bin/python bench/content_speed.py [--posts 20000] [--repeat 3] [--stream mixed|benign] [--json out.json]
 
-Posts are real tweets from ../shared/data (pro-IS, Davidson and general tweets mixed in the
-order read, so the cascade sees its real uncertain share) or, without the data, synthetic
-lines. Reported per stage: normalisation alone, the fast tier of one task, the fast tier of all
+Posts are real tweets from ../shared/data (see ``_texts`` for the two streams) or, without the
+data, synthetic lines. Reported per stage: normalisation alone, the fast tier of one task, the fast tier of all
 three tasks on one shared extraction, the whole detector (cascade, thresholds, evidence and
 signals) with ``lang`` given, and with ``lang`` missing (language identified for hits only);
 plus language identification alone, and memory. Best of ``--repeat`` runs.
@@ -17,6 +16,7 @@ import gc
 import json
 import os
 import platform
+import random
 import resource
 import time
 import tracemalloc
@@ -25,15 +25,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 
-def _texts(n: int) -> tuple[list[str], str]:
+def _texts(n: int, stream: str) -> tuple[list[str], str]:
+    """``mixed``: every pro-IS, Davidson and general tweet, shuffled (about 40% pro-IS, far above
+    any platform's rate, so the strong tier and evidence building work much more than in
+    production); ``benign``: Davidson and general tweets only, closer to ordinary traffic."""
     from cauterize.content import data
 
     root = data.default_data_dir()
     if data.available(root):
-        pools = [data.extremist(root), data.davidson(root), data.benign_tweets(root)]
-        mixed = [e.text for group in zip(*pools, strict=False) for e in group]
-        texts = (mixed * (n // max(len(mixed), 1) + 1))[:n]
-        return texts, "shared/data (pro-IS, Davidson, general tweets interleaved)"
+        pools = data.davidson(root) + data.benign_tweets(root)
+        if stream == "mixed":
+            pools += data.extremist(root)
+        texts = [e.text for e in pools]
+        random.Random(7).shuffle(texts)
+        texts = (texts * (n // len(texts) + 1))[:n]
+        return texts, f"shared/data, {stream} stream ({len(pools)} distinct tweets)"
     lines = ["good morning everyone, coffee first", "what a match last night!!", "Ashen Banner media release"]
     return (lines * (n // 3 + 1))[:n], "synthetic lines (shared/data absent)"
 
@@ -52,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stream", choices=("mixed", "benign"), default="mixed")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args(argv)
 
@@ -62,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     from cauterize.detectors.text_classifier import TextClassifierDetector
     from cauterize.events import PostCreated
 
-    texts, source = _texts(args.posts)
+    texts, source = _texts(args.posts, args.stream)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     tracemalloc.start()
     detector = TextClassifierDetector()

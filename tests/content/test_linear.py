@@ -89,8 +89,16 @@ def test_sigmoid_is_stable_at_the_extremes() -> None:
     assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0 and sigmoid(0.0) == 0.5
 
 
+def _cues(text: str) -> list[str]:
+    normalized = normalize(text)
+    return [f for f in extract(normalized, FeatureSpec(word_max=2, lexicon=True))[0] if f.startswith("\x00")]
+
+
 def test_cues_need_violence_and_add_intent() -> None:
-    assert cues(normalize("I will hurt them")) == [VIOLENCE, "\x00intent", BOTH]
-    assert cues(normalize("the bakery will open at nine")) == []
-    assert cues(normalize("the match was a massacre")) == [VIOLENCE]
-    assert BOTH in cues(normalize("سوف نقتلهم"))
+    assert sorted(_cues("I will hurt them")) == sorted([VIOLENCE, "\x00intent", BOTH])
+    assert sorted(_cues("they are going to attack the example")) == sorted([VIOLENCE, "\x00intent", BOTH])
+    assert _cues("the bakery will open at nine") == []
+    assert _cues("the match was a massacre") == [VIOLENCE]
+    assert BOTH in _cues("سوف نقتلهم")
+    assert _cues("صلاه الفجر") == []
+    assert cues("hurt", {"hurt"}) == [VIOLENCE]

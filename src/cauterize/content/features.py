@@ -60,12 +60,16 @@ def extract(normalized: str, spec: FeatureSpec) -> tuple[set[str], set[str]]:
     """
     words = normalized[:MAX_CHARS].split()
     feats = set(words)
-    if spec.word_max >= 2 and len(words) > 1:
-        feats.update(map(" ".join, pairwise(words)))
+    if len(words) > 1:
+        bigrams = set(map(" ".join, pairwise(words)))
+        if spec.lexicon:
+            feats.update(cues(normalized, feats | bigrams))
+        if spec.word_max >= 2:
+            feats |= bigrams
+    elif spec.lexicon:
+        feats.update(cues(normalized, feats))
     if spec.word_max >= 3 and len(words) > 2:
         feats.update(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
-    if spec.lexicon:
-        feats.update(cues(normalized))
     if spec.char_min <= 0:
         return feats, set()
     padded = " " + " ".join(words) + " "

@@ -36,7 +36,7 @@ from cauterize.content.synthetic import recruitment_cases, threat_cases
 from cauterize.content.targets import threat_target
 
 FAST_SPEC = FeatureSpec(word_max=2, lexicon=True)
-STRONG_SPEC = FeatureSpec(word_max=3, char_min=2, char_max=5, lexicon=True)
+STRONG_SPEC = FeatureSpec(word_max=3, char_min=3, char_max=5, lexicon=True)
 
 TASKS: dict[str, str] = {
     "propaganda": "propaganda.terrorist",
@@ -60,7 +60,7 @@ class TrainConfig:
     min_df: int = 2
     #: Target false-positive rate on the hard negatives when choosing the operating threshold.
     target_fpr: float = 0.005
-    band: tuple[float, float] = (0.1, 0.95)
+    band: tuple[float, float] = (0.15, 0.95)
     window: int = 20
 
 
