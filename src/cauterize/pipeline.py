@@ -200,6 +200,7 @@ class Pipeline:
         self.reorder_window = reorder_window
         self.batch_size = batch_size
         self.ctx = _StoreContext(store)
+        self._warmed = False
         # Detectors indexed by the event kinds they take, so the hot path skips the rest.
         self._by_kind: dict[str, list[Detector]] = {}
         for d in self.detectors:
@@ -215,6 +216,7 @@ class Pipeline:
         progress: Callable[[Source, RawRecord], None] | None = None,
     ) -> RunSummary:
         sources = list(sources)
+        self._warm_up()
         summary = RunSummary()
         summary.run_id = self.store.start_run([s.name for s in sources], summary.started_at)
         buffer = ReorderBuffer(self.reorder_window)
@@ -241,6 +243,20 @@ class Pipeline:
         summary.finished_at = _now()
         self.store.finish_run(summary.run_id, summary.finished_at, summary.as_dict())
         return summary
+
+    def _warm_up(self) -> None:
+        """Replay stored history into stateful detectors, once per pipeline (see Detector.history_kinds)."""
+        if self._warmed:
+            return
+        self._warmed = True
+        stateful = [d for d in self.detectors if d.history_kinds]
+        if not stateful:
+            return
+        kinds = frozenset().union(*(d.history_kinds for d in stateful))
+        for event in self.store.iter_events(kinds):
+            for d in stateful:
+                if event.kind in d.history_kinds:
+                    d.warm_up(event, self.ctx)
 
     def _run_source(
         self,

@@ -137,3 +137,20 @@ def test_auto_suspension_needs_two_lines_and_a_terrorism_parent():
     assert policy.decide(event, [sig(2, "terrorism")])[0].action == "suspend"
     assert policy.decide(event, [sig(1, "terrorism")])[0].action == "flag_for_review"
     assert policy.decide(event, [sig(3, "spam")])[0].action == "flag_for_review"
+
+
+def test_a_second_ingest_remembers_the_suspensions_of_the_first(cfg, tmp_path):
+    """State survives a restart: the pipeline warms the detector up from the store."""
+    from cauterize.app import build_pipeline, open_store
+    from cauterize.ingest.sources import BytesSource
+    from tests.conftest import jsonl
+
+    store = open_store(cfg)
+    first = build_pipeline(cfg, store).run([BytesSource(jsonl(*_network()), "day1")])
+    assert first.events_new == len(_network())
+    child = ev("account_created", "c-c", "C", 14, handle="ashen_media2", display_name="Ashen Media", avatar_hash="av-1")
+    second = build_pipeline(cfg, store).run([BytesSource(jsonl(child), "day2")])
+    assert second.decisions["flag_for_review"] == 1
+    (decision,) = store.decisions_for("testnet", "C")
+    assert decision["evidence"]["signals"][0]["evidence"]["parent_account_id"] == "P"
+    store.close()

@@ -65,6 +65,10 @@ class Detector:
     cost_us: ClassVar[float] = 1.0
     #: Enabled without being named in the config.
     enabled_by_default: ClassVar[bool] = False
+    #: A detector that keeps state across events (a registry, a baseline) names the event kinds
+    #: it needs replayed from the store when a pipeline starts, so that a restart or a second
+    #: ``cauterize ingest`` continues where the last one stopped. Empty: stateless.
+    history_kinds: ClassVar[frozenset[str]] = frozenset()
 
     registry: ClassVar[dict[str, type[Detector]]] = {}
 
@@ -87,3 +91,7 @@ class Detector:
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
         raise NotImplementedError
+
+    def warm_up(self, event: Event, ctx: Context) -> None:
+        """Take in one stored event at start-up (oldest first); signals are not reported again."""
+        self.detect(event, ctx)

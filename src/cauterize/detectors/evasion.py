@@ -34,6 +34,7 @@ class EvasionDetector(Detector):
     kinds = frozenset({"account_created", "profile_changed", "follow", "post_created", "enforcement"})
     cost_us = 8.0
     enabled_by_default = True
+    history_kinds = kinds
 
     def __init__(
         self,
@@ -59,6 +60,9 @@ class EvasionDetector(Detector):
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
         return [self._signal(event, link) for link in self.feed(self.engine, event)]
+
+    def warm_up(self, event: Event, ctx: Context) -> None:
+        self.feed(self.engine, event)
 
     @staticmethod
     def feed(engine: EvasionEngine, event: Event) -> list[Link]:

@@ -294,6 +294,16 @@ class Store:
     def enforcements_for(self, platform: str, account_id: str) -> list[dict[str, Any]]:
         return self._rows_for(s.enforcements, platform, account_id, s.enforcements.c.event_time)
 
+    def iter_events(self, kinds: Iterable[str]) -> Iterator[Any]:
+        """Stored events of these kinds, oldest first, decoded (for warming detectors up)."""
+        from cauterize.events import decode_event
+
+        e = s.events
+        q = select(e.c.payload).where(e.c.kind.in_(sorted(kinds))).order_by(e.c.event_time, e.c.id)
+        with self.engine.connect() as conn:
+            for (payload,) in conn.execution_options(yield_per=5000).execute(q):
+                yield decode_event(payload)
+
     def followers_seen(self, platform: str, account_id: str) -> int:
         """Follows minus unfollows of the account in the stream (a floor: follows before the stream are unseen)."""
         e = s.edges
