@@ -37,6 +37,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MENTION = re.compile(r"@\w+")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _DIGIT = re.compile(r"\d")
+_DIGIT_IN_WORD = re.compile(r"[a-z][235679]|[235679][a-z]")
 # Punctuation becomes a space so that ``str.split`` is the tokeniser ("_" and "'" stay: they are
 # inside placeholder tokens and contractions).
 _PUNCT_TO_SPACE = str.maketrans(
@@ -46,6 +47,8 @@ _PUNCT_TO_SPACE = str.maketrans(
         "\u2019": "'",
     }
 )
+_ASCII_PUNCT = b"!\"#$%&()*+,-./:;<=>?[\\]^`{|}~"
+_ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 # A number standing alone says little and varies endlessly; inside a word it may be Arabizi.
 _LONE_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
@@ -203,6 +206,11 @@ def normalize(text: str) -> str:
     if "@" in text:
         text = _MENTION.sub(f" {USER_TOKEN} ", text)
     if _DIGIT.search(text):
-        text = transliterate_arabizi(text)
+        # Most digits in posts are numbers and times; only a digit touching a letter can be Arabizi.
+        if _DIGIT_IN_WORD.search(text):
+            text = transliterate_arabizi(text)
         text = _LONE_NUMBER.sub(NUM_TOKEN, text)
+    if text.isascii():
+        # bytes.translate is a table lookup in C; str.translate with a dict is a dict call per character.
+        return " ".join(text.encode().translate(_ASCII_PUNCT_TO_SPACE).decode().split())
     return " ".join(text.translate(_PUNCT_TO_SPACE).split())
