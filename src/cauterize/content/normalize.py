@@ -47,7 +47,7 @@ _PUNCT_TO_SPACE = str.maketrans(
         "\u2019": "'",
     }
 )
-_ASCII_PUNCT = b"!\"#$%&()*+,-./:;<=>?[\\]^`{|}~"
+_ASCII_PUNCT = b'!"#$%&()*+,-./:;<=>?[\\]^`{|}~'
 _ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 # A number standing alone says little and varies endlessly; inside a word it may be Arabizi.
 _LONE_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
