@@ -161,3 +161,16 @@ def test_shipped_threat_model_ranks_a_threat_above_its_confounder() -> None:
 @pytest.mark.parametrize("text", BENIGN)
 def test_shipped_models_are_silent_on_benign_posts(text: str) -> None:
     assert run(TextClassifierDetector(), post(text, lang="en")) == []
+
+
+def test_untrained_languages_can_be_skipped(model_dir: Path) -> None:
+    text = "Ashen Banner glory"
+    report = TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("propaganda",))
+    skip = TextClassifierDetector(
+        model_dir=str(model_dir), model_version=TEST_VERSION, tasks=("propaganda",), untrained_languages="skip"
+    )
+    assert run(report, post(text, lang="so"))[0].evidence["lang_trained"] is False
+    assert run(skip, post(text, lang="so")) == []
+    assert [s.label for s in run(skip, post(text, lang="en"))] == ["propaganda.terrorist"]
+    with pytest.raises(ValueError, match="untrained_languages"):
+        TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, untrained_languages="drop")

@@ -50,10 +50,18 @@ class TextClassifierDetector(Detector):
         languages: Sequence[str] = DEFAULT_LANGUAGES,
         strong_tier: bool = True,
         top_k: int = 5,
+        untrained_languages: str = "report",
     ) -> None:
         """``min_score`` overrides the shipped operating thresholds (one number, or per task);
         ``model_dir`` loads a retrained set instead of the packaged files; ``strong_tier = false``
-        keeps every post on the fast tier (cheaper, a little less accurate)."""
+        keeps every post on the fast tier (cheaper, a little less accurate); ``untrained_languages``
+        is ``report`` (emit, with ``lang_trained = false`` in the evidence) or ``skip`` (drop hits on
+        posts in a known language the task never saw: unfamiliar text scores high, see model card)."""
+        if untrained_languages not in ("report", "skip"):
+            raise ValueError(
+                f"text_classifier: untrained_languages must be 'report' or 'skip', not {untrained_languages!r}"
+            )
+        self._skip_untrained = untrained_languages == "skip"
         directory = Path(model_dir) if model_dir else None
         self._cascades: list[tuple[str, Cascade]] = []
         for task in tasks:
@@ -102,13 +110,16 @@ class TextClassifierDetector(Detector):
             lang, lang_method = guess.lang, guess.method
         out = []
         for task, cascade, result in hits:
+            trained = lang in TRAINED_LANGUAGES.get(task, frozenset())
+            if self._skip_untrained and lang is not None and not trained:
+                continue
             evidence: dict[str, Any] = {
                 **result.evidence(self._top_k),
                 "threshold": self._min[task],
                 "calibration": "platt, held-out split of the training mix",
                 "lang": lang,
                 "lang_source": lang_method,
-                "lang_trained": lang in TRAINED_LANGUAGES.get(task, frozenset()),
+                "lang_trained": trained,
             }
             label = cascade.label
             if task == "threat":
