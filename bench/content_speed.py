@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args(argv)
 
+    from cauterize.content.cascade import FastBank
     from cauterize.content.langid import identify, lingua_available
     from cauterize.content.linear import keys_of
     from cauterize.content.normalize import normalize
@@ -98,12 +99,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         for t in texts:
             m.calibrate(m.raw(keys_of(m.features(normalize(t)))))
 
+    bank = FastBank([c.fast for c in cascades])
+
     def fast_all() -> None:
         first = cascades[0].fast
         for t in texts:
-            keys = keys_of(first.features(normalize(t)))
-            for c in cascades:
-                c.fast.calibrate(c.fast.raw(keys))
+            raws = bank.raw_all(keys_of(first.features(normalize(t))))
+            for c, raw in zip(cascades, raws, strict=True):
+                c.fast.calibrate(raw)
 
     def detect(events: list[PostCreated]) -> Callable[[], None]:
         def run() -> None:

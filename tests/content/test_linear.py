@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cauterize.content.cascade import FastBank
 from cauterize.content.features import FeatureSpec, extract
 from cauterize.content.lexicon import BOTH, VIOLENCE, cues
 from cauterize.content.linear import LinearTextModel, keys_of, sigmoid
@@ -102,3 +103,15 @@ def test_cues_need_violence_and_add_intent() -> None:
     assert BOTH in _cues("سوف نقتلهم")
     assert _cues("صلاه الفجر") == []
     assert cues("hurt", {"hurt"}) == [VIOLENCE]
+
+
+def test_a_fast_bank_scores_like_its_models_one_by_one() -> None:
+    spec = FeatureSpec(word_max=2)
+    a = LinearTextModel.from_ngrams("a", "1", spec, {"ashen": 1.0, "banner": 2.0}, {}, -1.0)
+    b = LinearTextModel.from_ngrams("b", "1", spec, {"banner": -0.5, "join": 3.0}, {}, 0.5)
+    bank = FastBank([a, b])
+    for text in ("ashen banner", "join the banner now", "nothing here", ""):
+        keys = keys_of(a.features(text))
+        assert bank.raw_all(keys) == pytest.approx([a.raw(keys), b.raw(keys)])
+    with pytest.raises(ValueError, match="one feature spec"):
+        FastBank([a, LinearTextModel.from_ngrams("c", "1", FeatureSpec(word_max=3), {}, {}, 0.0)])

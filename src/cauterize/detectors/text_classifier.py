@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cauterize.content.cascade import Cascade
+from cauterize.content.cascade import Cascade, FastBank
 from cauterize.content.langid import DEFAULT_LANGUAGES, identify
 from cauterize.content.linear import keys_of
 from cauterize.content.normalize import normalize
@@ -74,8 +74,8 @@ class TextClassifierDetector(Detector):
         self._languages = tuple(languages)
         self._top_k = top_k
         specs = {c.fast.spec for _, c in self._cascades}
-        #: When every fast tier reads the same n-grams, one extraction serves them all.
-        self._shared_spec = specs.pop() if len(specs) == 1 else None
+        #: When every fast tier reads the same n-grams, one extraction and one table pass serve them all.
+        self._bank = FastBank([c.fast for _, c in self._cascades]) if len(specs) == 1 else None
 
     @staticmethod
     def _threshold(task: str, cascade: Cascade, min_score: float | Mapping[str, float] | None) -> float:
@@ -92,12 +92,15 @@ class TextClassifierDetector(Detector):
         if not normalized:
             return ()
         shared = None
-        if self._shared_spec is not None:
+        raws: list[float | None] = [None] * len(self._cascades)
+        if self._bank is not None:
             feats = self._cascades[0][1].fast.features(normalized)
-            shared = (feats, keys_of(feats))
+            keys = keys_of(feats)
+            shared = (feats, keys)
+            raws = list(self._bank.raw_all(keys))
         hits = []
-        for task, cascade in self._cascades:
-            result = cascade.run(normalized, shared)
+        for (task, cascade), raw in zip(self._cascades, raws, strict=True):
+            result = cascade.run(normalized, shared, raw)
             if result.score >= self._min[task]:
                 hits.append((task, cascade, result))
         if not hits:
