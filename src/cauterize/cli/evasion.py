@@ -68,7 +68,7 @@ def _fmt(t: datetime | None) -> str:
 def lineage(
     ref: Annotated[str, typer.Argument(help="Account id or @handle of any incarnation.")],
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
-    min_probability: Annotated[float, typer.Option(help="Ignore weaker links (default: the review threshold).")] = 0.5,
+    min_probability: Annotated[float, typer.Option(help="Ignore weaker links (default: the review threshold).")] = 0.3,
     config: ConfigOption = None,
 ) -> None:
     """Print an actor's family tree: every linked incarnation with dates and follower counts."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from cauterize.evasion.features import HandleKeys, Observed, evidence_lines, pair_features
+from cauterize.evasion.features import HandleKeys, Observed, add_relative_features, evidence_lines, pair_features
 from cauterize.evasion.fingerprint import Fingerprint, Profile
 from cauterize.evasion.index import CandidateIndex, Query
 from cauterize.evasion.model import LinkModel
@@ -239,15 +239,15 @@ class EvasionEngine:
 
     def rank(self, obs: Observed) -> list[tuple[float, Fingerprint, dict[str, float]]]:
         q = Query(obs.profile.handle, obs.profile.display_name, obs.profile.avatar_hash, obs.promoters)
-        scored = []
         stems = self.index.stem_count(q.handle)
         keys = HandleKeys.of(q.handle)
+        rows = []
         for fid in self.index.candidates(q):
             fp = self.index.fingerprints[fid]
-            if fp.account_id == obs.account_id:
-                continue
-            feats = pair_features(obs, fp, stems, keys)
-            scored.append((self.model.probability(feats), fp, feats))
+            if fp.account_id != obs.account_id:
+                rows.append((fp, pair_features(obs, fp, stems, keys)))
+        add_relative_features(rows)
+        scored = [(self.model.probability(feats), fp, feats) for fp, feats in rows]
         scored.sort(key=lambda t: (-t[0], t[1].fid))
         return scored
 

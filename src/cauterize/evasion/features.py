@@ -27,6 +27,8 @@ FEATURES: tuple[str, ...] = (
     "created_before_suspension",
     "same_language",
     "hashtag_overlap",
+    "audience_top",
+    "newest_with_audience",
 )
 
 #: Which features make up each independent line of evidence, and the value that counts as
@@ -128,6 +130,21 @@ def pair_features(
 
 #: A stem shared by more suspended accounts than this (``user``, ``news``) names nobody in particular.
 GENERIC_STEM = math.log1p(20)
+
+
+def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> None:
+    """Features that compare a candidate with the others proposed for the same account.
+
+    A replacement under a new name shares nothing visible with its parent; what singles the
+    parent out is that the accounts promoting the newcomer are its audience more than anyone's,
+    and that it is the most recent of the suspended accounts they followed.
+    """
+    best = max((f["promoters_in_audience"] for _, f in rows), default=0.0)
+    newest = max((fp.suspended_at for fp, f in rows if f["promoters_in_audience"] > 0), default=None)
+    for fp, f in rows:
+        shared = f["promoters_in_audience"]
+        f["audience_top"] = float(shared > 0 and shared == best)
+        f["newest_with_audience"] = float(shared > 0 and fp.suspended_at == newest)
 
 
 def evidence_lines(features: dict[str, float]) -> list[str]:

@@ -58,6 +58,9 @@ class CandidateIndex:
         self.fingerprints: dict[int, Fingerprint] = {}
         self._compact: defaultdict[str, list[int]] = defaultdict(list)
         self._skeleton: defaultdict[str, list[int]] = defaultdict(list)
+        #: Per skeleton, how many of its fingerprints start a lineage: a recidivist's own chain
+        #: of incarnations (ashen_media, ashen_media2, ...) must not make its stem look common.
+        self._stem_roots: Counter[str] = Counter()
         self._consonants: defaultdict[str, list[int]] = defaultdict(list)
         self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
         self._names: defaultdict[str, list[int]] = defaultdict(list)
@@ -74,6 +77,8 @@ class CandidateIndex:
             self._compact[c].append(fp.fid)
         for s in skels:
             self._skeleton[s].append(fp.fid)
+            if fp.parent_account_id is None:
+                self._stem_roots[s] += 1
         for c in cons:
             self._consonants[c].append(fp.fid)
         for t in set().union(*(trigrams(s) for s in skels)) if skels else ():
@@ -91,7 +96,8 @@ class CandidateIndex:
             self.fingerprints[fid].active = False
 
     def stem_count(self, handle: str | None) -> int:
-        return len(self._skeleton.get(skeleton(handle), ())) if handle else 0
+        """How many unrelated suspended actors share this handle's skeleton."""
+        return self._stem_roots.get(skeleton(handle), 0) if handle else 0
 
     def is_audience(self, account_id: str) -> bool:
         return account_id in self._audience
@@ -108,10 +114,10 @@ class CandidateIndex:
             for key in compact_parents(q.handle):
                 take(self._compact.get(key, ()))
             skel = skeleton(q.handle)
+            # A common stem is shared by thousands and names nobody: take its newest few only
+            # (the likeliest parents); the audience, avatar and display name find the rest.
+            limit = self.max_candidates if self._stem_roots.get(skel, 0) <= GENERIC_BUCKET else 5
             for bucket in (self._skeleton.get(skel, ()), self._consonants.get(consonants(q.handle), ())):
-                # A common stem is shared by thousands and names nobody: take its newest few only
-                # (the likeliest parents); the audience, avatar and display name find the rest.
-                limit = self.max_candidates if len(bucket) <= GENERIC_BUCKET else 5
                 take(bucket[-limit:][::-1])
             # Trigrams catch what no fold removes (a swapped consonant); they are the costly path,
             # so they are skipped when the exact keys already filled the candidate list.

@@ -66,7 +66,7 @@ DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
         "min_independent": 2,
         "parent_reasons": ["terrorism"],
     },
-    {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.5, "action": "flag_for_review"},
+    {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.3, "action": "flag_for_review"},
     {"name": "threat-to-life", "labels": "threat.*", "threshold": 0.8, "action": "escalate"},
     {"name": "threat-review", "labels": "threat.*", "threshold": 0.5, "action": "flag_for_review"},
     {"name": "strong-signal", "labels": "*", "threshold": 0.95, "action": "suspend"},
