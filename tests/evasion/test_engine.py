@@ -19,11 +19,11 @@ def _run(detector, events):
 
 
 def _network(parent_handle="ashen_media", name="Ashen Media", avatar="av-1"):
-    """A suspended account with an audience of three network amplifiers and one journalist."""
+    """A suspended account with an audience of four network amplifiers and one journalist."""
     events = [
         ev("account_created", "c-p", "P", 0, handle=parent_handle, display_name=name, avatar_hash=avatar, lang="en")
     ]
-    for i, fan in enumerate(["f1", "f2", "f3", "journo"]):
+    for i, fan in enumerate(["f1", "f2", "f3", "f4", "journo"]):
         events.append(ev("follow", f"fol-{i}", fan, 1 + i, target="P"))
     events.append(ev("enforcement", "s", "P", 10, action="suspend", reason="terrorism"))
     return events
@@ -67,13 +67,13 @@ def test_promotion_by_the_parents_audience_raises_the_link():
             text="new account",
             mentions=[{"handle": "media_of_ashen", "account_id": "C"}],
         )
-        for i, fan in enumerate(["f1", "f2", "f3"])
+        for i, fan in enumerate(["f1", "f2", "f3", "f4"])
     ]
     after = _run(det, shoutouts)
     best_before = max((s.score for s in before), default=0.0)
     assert after and after[-1].score > best_before
     assert after[-1].evidence["trigger"] == "promoted"
-    assert {"f1", "f2"} <= set(after[-1].evidence["promoters_sample"]) <= {"f1", "f2", "f3"}
+    assert set(after[-1].evidence["promoters_sample"]) == {"f1", "f2", "f3", "f4"}
     assert "audience" in after[-1].evidence["evidence_lines"]
 
 
