@@ -55,26 +55,31 @@ def test_replacement_is_linked_to_its_parent_with_evidence():
 
 def test_promotion_by_the_parents_audience_raises_the_link():
     det = EvasionDetector(allowlist=["journo"])
-    stream = [*_network(), ev("account_created", "c-c", "C", 14, handle="media_of_ashen", lang="en")]
-    before = _run(det, stream)
+    _run(det, [*_network(), ev("account_created", "c-c", "C", 14, handle="media_of_ashen", lang="en")])
+    eng = det.engine
+    at = eng.young["C"].created_at
+    (before, parent, _f) = eng.rank(eng.observe("C", at))[0]
     shoutouts = [
         ev(
             "post_created",
             f"so{i}",
             fan,
-            15 + i,
+            14,
             post_id=f"so{i}",
-            text="new account",
-            mentions=[{"handle": "media_of_ashen", "account_id": "C"}],
+            text="new",
+            mentions=[{"handle": "x", "account_id": "C"}],
         )
         for i, fan in enumerate(["f1", "f2", "f3", "f4"])
     ]
-    after = _run(det, shoutouts)
-    best_before = max((s.score for s in before), default=0.0)
-    assert after and after[-1].score > best_before
-    assert after[-1].evidence["trigger"] == "promoted"
-    assert set(after[-1].evidence["promoters_sample"]) == {"f1", "f2", "f3", "f4"}
-    assert "audience" in after[-1].evidence["evidence_lines"]
+    _run(det, shoutouts)
+    assert eng.young["C"].promoters == {"f1", "f2", "f3", "f4"}
+    (after, parent_after, feats) = eng.rank(eng.observe("C", at))[0]
+    assert parent_after is parent and parent.account_id == "P"
+    assert after > before
+    assert feats["audience_recovered"] == 1.0 and feats["audience_top"] == 1.0
+    from cauterize.evasion.features import evidence_lines
+
+    assert "audience" in evidence_lines(feats)
 
 
 def test_allowlisted_watchers_are_never_promoters():
