@@ -30,7 +30,25 @@ from cauterize.events import (
     encode_event,
 )
 
-WORDS = ["the", "a", "news", "today", "garden", "match", "photo", "city", "rain", "music", "film", "road", "team", "market", "school", "river", "light"]
+WORDS = [
+    "the",
+    "a",
+    "news",
+    "today",
+    "garden",
+    "match",
+    "photo",
+    "city",
+    "rain",
+    "music",
+    "film",
+    "road",
+    "team",
+    "market",
+    "school",
+    "river",
+    "light",
+]
 TAGS = ["news", "AshenBanner", "football", "weather", "music", "cityhall", "election", "tulips"]
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
