@@ -6,6 +6,8 @@ import json
 import random
 from datetime import timedelta
 
+import pytest
+
 from cauterize.app import build_pipeline, open_store
 from cauterize.detectors.base import Detector
 from cauterize.ingest.sources import BytesSource, FileSource
@@ -178,3 +180,16 @@ def test_an_event_the_store_refuses_is_dead_lettered_and_its_batch_kept(pipeline
     (row,) = store.dead_letters(summary.run_id)
     assert row["source"] == "event testnet:p2" and "store rejected the event" in row["reason"]
     assert b'"event_id":"p2"' in row["raw"]
+
+
+def test_hostile_nesting_is_dead_lettered_not_a_crash(pipeline, store):
+    from cauterize.ingest.base import RecordError
+    from cauterize.ingest.registry import sniff
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(RecordError, match="nested too deeply"):
+        sniff(deep)
+    summary = pipeline.run([BytesSource(jsonl(GOOD[0]) + deep + b"\n" + jsonl(GOOD[1]), "deep")])
+    assert summary.events_new == 2 and summary.dead_letters == 1
+    (row,) = store.dead_letters(summary.run_id)
+    assert row["position"] == 2 and row["reason"].startswith(("invalid event", "malformed JSON"))

@@ -27,6 +27,8 @@ class CanonicalJsonl(Adapter):
             raise RecordError(f"invalid event: {exc}") from None
         except msgspec.DecodeError as exc:
             raise RecordError(f"malformed JSON: {exc}") from None
+        except RecursionError:
+            raise RecordError("malformed JSON: nested too deeply") from None
         if event.v > SCHEMA_VERSION:
             raise RecordError(f"event schema version {event.v} is newer than this cauterize ({SCHEMA_VERSION})")
         return (event,)

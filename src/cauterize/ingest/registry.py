@@ -40,6 +40,8 @@ def sniff(data: bytes) -> Adapter:
         obj = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
         raise RecordError(f"cannot detect the format: first record is not JSON ({exc})") from None
+    except RecursionError:
+        raise RecordError("cannot detect the format: first record is nested too deeply") from None
     for cls in sorted(adapters().values(), key=lambda c: -c.sniff_priority):
         if cls.sniff(obj):
             return cls()
