@@ -212,7 +212,7 @@ class Pipeline:
     def run(
         self,
         sources: Iterable[Source],
-        fmt: str = "auto",
+        fmt: str | Adapter = "auto",
         progress: Callable[[Source, RawRecord], None] | None = None,
     ) -> RunSummary:
         sources = list(sources)
@@ -261,14 +261,17 @@ class Pipeline:
     def _run_source(
         self,
         source: Source,
-        fmt: str,
+        fmt: str | Adapter,
         buffer: ReorderBuffer,
         release: Callable[[list[Event]], None],
         summary: RunSummary,
         dead: list[dict[str, Any]],
         progress: Callable[[Source, RawRecord], None] | None,
     ) -> None:
-        adapter: Adapter | None = None if fmt == "auto" else get_adapter(fmt)
+        if isinstance(fmt, Adapter):
+            adapter: Adapter | None = fmt
+        else:
+            adapter = None if fmt == "auto" else get_adapter(fmt)
         stats = summary.per_source.setdefault(source.name, {"records": 0, "events": 0, "dead_letters": 0})
         for record in source.records():
             summary.records += 1

@@ -74,3 +74,42 @@ def test_ingest_reads_stdin(tmp_path):
     assert result.exit_code == 0, result.output
     shown = _run(tmp_path, "accounts", "show", "@ashen_media2", "--config", str(CONFIG))
     assert "ashen_media2" in shown.output
+
+
+def test_tweet_compliance_jobs_find_authors_in_the_store(tmp_path):
+    post = {
+        "kind": "post_created",
+        "platform": "twitter",
+        "event_id": "tweet:123",
+        "actor": "42",
+        "time": "2024-03-01T12:00:00Z",
+        "post_id": "123",
+        "text": "hello",
+    }
+    (tmp_path / "post.jsonl").write_text(json.dumps(post) + "\n")
+    job = {
+        "id": "123",
+        "action": "delete",
+        "created_at": "2024-03-01T12:00:00Z",
+        "redacted_at": "2024-03-02T08:00:00Z",
+        "reason": "deleted",
+    }
+    unknown = {**job, "id": "999"}
+    (tmp_path / "job.jsonl").write_text(json.dumps(job) + "\n" + json.dumps(unknown) + "\n")
+    assert _run(tmp_path, "ingest", str(tmp_path / "post.jsonl"), "-q").exit_code == 0
+    result = _run(tmp_path, "ingest", str(tmp_path / "job.jsonl"), "-f", "twitter-compliance-tweets", "-q")
+    assert result.exit_code == 0, result.output
+    from cauterize.store.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'cauterize.db'}")
+    from sqlalchemy import select
+
+    from cauterize.store.schema import posts
+
+    with store.engine.connect() as conn:
+        deleted_at = conn.execute(select(posts.c.deleted_at).where(posts.c.post_id == "123")).scalar_one()
+    assert deleted_at is not None and deleted_at.isoformat().startswith("2024-03-02T08:00")
+    (row,) = store.dead_letters()
+    assert "author of tweet 999 unknown" in row["reason"]
+    bad = _run(tmp_path, "ingest", str(tmp_path / "job.jsonl"), "-f", "jsonl", "-o", "kind=tweets")
+    assert bad.exit_code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Tr
 from rich.table import Table
 
 from cauterize.cli.common import ConfigOption, console, err_console, get_config
-from cauterize.ingest.registry import adapters
+from cauterize.ingest.base import Adapter
+from cauterize.ingest.registry import adapters, get_adapter
 from cauterize.ingest.sources import FileSource, Source, StdinSource
 from cauterize.pipeline import RunSummary
 
@@ -48,6 +50,10 @@ def ingest(
     fmt: Annotated[str, typer.Option("--format", "-f", help=_formats_help())] = "auto",
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-o", help="KEY=VALUE passed to the format's adapter (repeatable), e.g. kind=tweets."),
+    ] = None,
 ) -> None:
     """Ingest platform events: adapters -> detectors -> policy -> store."""
     from cauterize.app import build_pipeline, open_store
@@ -67,6 +73,25 @@ def ingest(
             sources.append(FileSource(f, cfg.max_record_bytes))
     store = open_store(cfg)
     pipeline = build_pipeline(cfg, store)
+    adapter_or_name: str | Adapter = fmt
+    options = dict(o.split("=", 1) for o in option or () if "=" in o)
+    if len(options) != len(option or ()):
+        err_console.print("[red]--option takes KEY=VALUE[/]")
+        raise typer.Exit(2)
+    if fmt.startswith("twitter-compliance") and "observed_at" in options:
+        options["observed_at"] = datetime.fromisoformat(options["observed_at"])  # type: ignore[assignment]
+    if fmt == "twitter-compliance-tweets" or (fmt == "twitter-compliance" and options.get("kind") == "tweets"):
+        # A tweets job names the tweet, not its author: the author comes from the posts stored.
+        options.setdefault("tweet_authors", lambda post_id: store.post_author("twitter", post_id))  # type: ignore[arg-type]
+    if options:
+        if fmt == "auto":
+            err_console.print("[red]--option needs --format[/]")
+            raise typer.Exit(2)
+        try:
+            adapter_or_name = get_adapter(fmt, **options)
+        except ValueError as exc:
+            err_console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
     total = sum(s.size() for s in sources if isinstance(s, FileSource))
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -81,7 +106,7 @@ def ingest(
         def progress(_source: Source, record) -> None:  # type: ignore[no-untyped-def]
             bar.advance(task, len(record.data) + 1)
 
-        summary = pipeline.run(sources, fmt, progress=progress)
+        summary = pipeline.run(sources, adapter_or_name, progress=progress)
     console.print(summary_table(summary))
     if summary.dead_letters:
         console.print(f"[yellow]{summary.dead_letters} record(s) dead-lettered:[/] see `cauterize dead-letters`")

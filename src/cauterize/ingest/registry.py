@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 from functools import cache
 from importlib.metadata import entry_points
+from typing import Any
 
 import msgspec
 
@@ -26,12 +27,17 @@ def adapters() -> dict[str, type[Adapter]]:
     return dict(sorted(Adapter.registry.items()))
 
 
-def get_adapter(name: str) -> Adapter:
+def get_adapter(name: str, **options: Any) -> Adapter:
+    """An adapter by format name; ``options`` go to its constructor (e.g. ``kind="tweets"``)."""
     try:
-        return adapters()[name]()
+        cls = adapters()[name]
     except KeyError:
         known = ", ".join(adapters())
         raise ValueError(f"unknown format {name!r}; known formats: {known}") from None
+    try:
+        return cls(**options)
+    except TypeError as exc:
+        raise ValueError(f"format {name!r} does not take these options: {exc}") from None
 
 
 def sniff(data: bytes) -> Adapter:
