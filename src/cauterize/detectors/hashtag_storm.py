@@ -6,7 +6,8 @@ jump alone is not enough (news makes tags jump) and flagged accounts using a tag
 enough (they use ordinary tags too); the detector wants both.
 
 Per tag it counts uses in time buckets (``bucket_minutes``); the rate is the uses in the last
-``window_minutes``, the baseline the mean per window over the preceding ``baseline_hours``
+``window_minutes``, the baseline the mean per window over the preceding ``baseline_hours`` (over
+the part of them the tag has been seen in)
 (plus ``baseline_floor`` so a brand-new tag needs real volume). A storm is rate >=
 ``min_uses`` and rate >= ``jump`` x baseline, with at least ``min_flagged_share`` of the
 window's distinct accounts flagged. Each post in a storm from a flagged account gets a
@@ -42,6 +43,8 @@ class _Tag:
     #: bucket number -> distinct accounts and flagged accounts seen in it (window buckets only).
     accounts: dict[int, tuple[set[str], set[str]]] = field(default_factory=dict)
     reported: dict[str, int] = field(default_factory=dict)
+    #: First bucket this tag was seen in: the baseline averages over the time actually observed.
+    first: int | None = None
 
 
 class HashtagStormDetector(Detector):
@@ -146,6 +149,8 @@ class HashtagStormDetector(Detector):
             tag.buckets.append(row)
         row[1] += 1
         row[2] += flagged
+        if tag.first is None or bucket < tag.first:
+            tag.first = bucket
         accts, flagged_accts = tag.accounts.setdefault(bucket, (set(), set()))
         accts.add(actor)
         if flagged:
@@ -165,7 +170,10 @@ class HashtagStormDetector(Detector):
         if rate < self.min_uses:
             return None
         base_total = sum(b[1] for b in tag.buckets if base_lo < b[0] <= lo)
-        baseline = base_total / (self.baseline_buckets / self.window_buckets)
+        # Averaged over the part of the baseline period the tag has been observed, so that a tag
+        # seen for an hour is not compared against a day's worth of zeros.
+        observed = min(self.baseline_buckets, lo - (tag.first if tag.first is not None else lo) + 1)
+        baseline = base_total / (observed / self.window_buckets) if observed > 0 else 0.0
         if rate < self.jump * (baseline + self.baseline_floor):
             return None
         accts: set[str] = set()
