@@ -9,7 +9,7 @@ The MinHash is our own, vectorised with numpy: datasketch's ``MinHash.update`` i
 call per shingle (see docs/benchmarks-known-material.md for the measured rates), too slow for a
 path that sees every post. Shingles are 5-character windows hashed with a polynomial rolling
 hash over the code points (all windows at once), then permuted by 128 multiply-shift hashes
-(64-bit multiply, keep the high 32 bits); the signature is the minimum per permutation.
+(64-bit multiply-add, keep the high 32 bits of the minimum); the signature is the minimum per permutation.
 
 The fast index is a banding LSH (32 bands x 4 rows, dicts keyed by band bytes): a pair with
 Jaccard similarity s shares a band with probability 1 - (1 - s^4)^32 (0.988 at s = 0.6,
@@ -70,7 +70,8 @@ def signature(text: str, *, normalized: bool = False) -> np.ndarray | None:
         return None
     # Repeated shingles do not change a minimum, so no np.unique (it costs more than it saves).
     x = shingles(norm).reshape(1, -1)
-    return ((_A * x + _B) >> np.uint64(32)).min(axis=1).astype(np.uint32)
+    # The shift is monotonic, so it is applied to the 128 minima rather than to every product.
+    return ((_A * x + _B).min(axis=1) >> np.uint64(32)).astype(np.uint32)
 
 
 def signatures(texts: list[str], chunk: int = 64) -> list[np.ndarray | None]:
@@ -91,7 +92,7 @@ def _signatures(texts: list[str]) -> list[np.ndarray | None]:
     starts = np.zeros(len(parts), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
     x = np.concatenate(parts).reshape(1, -1)
-    mins = np.minimum.reduceat((_A * x + _B) >> np.uint64(32), starts, axis=1).astype(np.uint32)
+    mins = (np.minimum.reduceat(_A * x + _B, starts, axis=1) >> np.uint64(32)).astype(np.uint32)
     it = iter(mins.T)
     return [np.ascontiguousarray(next(it)) if n else None for n in norms]
 
