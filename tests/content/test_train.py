@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-pytest.importorskip("sklearn", reason="training needs the 'content' extra (scikit-learn)")
+pytest.importorskip("sklearn", reason="training needs the 'train' extra (scikit-learn)")
 
 from cauterize.cli.main import app
 from cauterize.content.features import FeatureSpec

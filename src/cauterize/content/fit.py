@@ -1,4 +1,4 @@
-"""Fitting one calibrated linear model (needs numpy and scikit-learn: the ``content`` extra).
+"""Fitting one calibrated linear model (needs scikit-learn and scipy: the ``train`` extra).
 
 Deterministic by construction: the vocabulary and every row's columns are sorted (set order
 depends on PYTHONHASHSEED), liblinear is seeded, and weights are rounded before they are saved,
@@ -22,7 +22,7 @@ def _require() -> Any:
         from scipy import sparse
         from sklearn.linear_model import LogisticRegression
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise RuntimeError("training needs the 'content' extra: pip install 'cauterize[content]'") from exc
+        raise RuntimeError("training needs the 'train' extra: pip install 'cauterize[train]'") from exc
     return np, sparse, LogisticRegression
 
 

@@ -6,7 +6,7 @@ letters, which no statistical detector trained on standard orthography gets righ
 text without Arabizi goes to lingua, restricted to a short list of languages: lingua is accurate
 on short text but its cost grows with every language it considers.
 
-lingua (``lingua-language-detector``) is optional; without it Latin-script text comes back as
+lingua (``lingua-language-detector``, the ``content`` extra) is optional; without it Latin-script text comes back as
 ``None`` (undetermined) rather than as a guess.
 """
 
