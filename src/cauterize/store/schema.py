@@ -253,3 +253,7 @@ dead_letters = Table(
     Column("received_at", UTCDateTime, nullable=False),
     Index(None, "run_id"),
 )
+
+# Tables of the larger parts live in their own modules on this same ``metadata``, so each part
+# changes its own file (and adds its own Alembic revision) without touching the others.
+from cauterize.store import schema_network, schema_review  # noqa: E402, F401
