@@ -30,6 +30,10 @@ class Config:
     detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=dict)
     server: dict[str, Any] = field(default_factory=lambda: {"host": "127.0.0.1", "port": 8000})
+    #: The review console: sessions, sinks, circuit breakers, SLAs (see docs/console.md).
+    review: dict[str, Any] = field(default_factory=dict)
+    #: Network mapping, coordination and census (see docs/network.md).
+    network: dict[str, Any] = field(default_factory=dict)
     source: Path | None = None
 
     @property
@@ -43,7 +47,7 @@ class Config:
         return timedelta(seconds=self.reorder_window_seconds)
 
 
-_KNOWN = {"data_dir", "database", "ingest", "detectors", "policy", "server"}
+_KNOWN = {"data_dir", "database", "ingest", "detectors", "policy", "server", "review", "network"}
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -80,4 +84,6 @@ def load_config(path: str | Path | None = None) -> Config:
     cfg.detectors = raw.get("detectors", {})
     cfg.policy = raw.get("policy", {})
     cfg.server = {**cfg.server, **raw.get("server", {})}
+    cfg.review = raw.get("review", {})
+    cfg.network = raw.get("network", {})
     return cfg

@@ -28,6 +28,9 @@ class Rule:
     min_independent: int = 0
     #: The linked parent must have been suspended for one of these reasons (``evidence.parent_reason``).
     parent_reasons: tuple[str, ...] = ()
+    #: Shadow mode: the rule's decisions are recorded under policy ``<name>:shadow`` and never
+    #: enforced or queued; the live rules decide as if it were absent.
+    shadow: bool = False
 
     def matches(self, signal: Signal) -> bool:
         if signal.score < self.threshold or not fnmatch.fnmatchcase(signal.label, self.labels):
@@ -52,6 +55,7 @@ class Rule:
             action=action,
             min_independent=int(raw.get("min_independent", 0)),
             parent_reasons=tuple(raw.get("parent_reasons", ())),
+            shadow=bool(raw.get("shadow", False)),
         )
 
 
@@ -86,11 +90,23 @@ class ThresholdPolicy(Policy):
         # One decision per account per event: the most severe rule any of its signals meets,
         # with every signal that met a rule kept as evidence.
         fired: dict[str, list[tuple[Rule, Signal]]] = {}
+        shadowed: dict[str, list[tuple[Rule, Signal]]] = {}
         for signal in signals:
-            for rule in self.rules:
-                if rule.matches(signal):
-                    fired.setdefault(signal.account_id, []).append((rule, signal))
-                    break  # rules are ordered: the first one a signal meets is its rule
+            # Live and shadow rules are two separate ordered lists: a shadow rule never takes a
+            # signal away from a live one, and each signal takes the first rule of each list.
+            for target, shadow in ((fired, False), (shadowed, True)):
+                for rule in self.rules:
+                    if rule.shadow == shadow and rule.matches(signal):
+                        target.setdefault(signal.account_id, []).append((rule, signal))
+                        break  # rules are ordered: the first one a signal meets is its rule
+        decisions = self._decisions(event, fired, self.name, {})
+        if shadowed:
+            decisions += self._decisions(event, shadowed, f"{self.name}:shadow", {"shadow": True})
+        return decisions
+
+    def _decisions(
+        self, event: Event, fired: dict[str, list[tuple[Rule, Signal]]], policy: str, marks: dict[str, Any]
+    ) -> list[Decision]:
         decisions = []
         for account_id, pairs in fired.items():
             rule, top = max(pairs, key=lambda p: (ACTION_SEVERITY[p[0].action], p[1].score))
@@ -105,11 +121,11 @@ class ThresholdPolicy(Policy):
                     event_id=event.event_id,
                     event_time=event.time,
                     action=action,  # type: ignore[arg-type]
-                    policy=self.name,
+                    policy=policy,
                     policy_version=self.version,
                     rule=rule.name,
                     reason=f"{top.label} scored {top.score:.3f} >= {rule.threshold} ({top.detector} v{top.detector_version})",
-                    evidence={"signals": [{**signal_evidence(s), "rule": r.name} for r, s in pairs], **extra},
+                    evidence={"signals": [{**signal_evidence(s), "rule": r.name} for r, s in pairs], **extra, **marks},
                     post_id=top.post_id,
                 )
             )
