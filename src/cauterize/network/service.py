@@ -1,0 +1,140 @@
+"""Wiring the network analysis to a store and a config: what the CLI commands call."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from cauterize.network import persist
+from cauterize.network.analysis import NetworkParams, NetworkScores, analyse, bootstrap_members, member_mask
+from cauterize.network.census import METHOD, CensusDay, census, days_between
+from cauterize.network.graph import InteractionGraph
+
+
+@dataclass(slots=True)
+class NetworkSettings:
+    """``[network]`` in cauterize.toml; every key optional."""
+
+    half_life_days: float = 7.0
+    #: Accounts the platform suspended are confirmed seeds (off: only ``seeds``/``seeds_file``).
+    seeds_from_enforcement: bool = True
+    #: Enforcement reasons that make a suspended account a confirmed seed (empty: any).
+    seed_reasons: list[str] = field(default_factory=lambda: ["terrorism", "violent_extremism"])
+    seeds: list[str] = field(default_factory=list)
+    seeds_file: str | None = None
+    allowlist: list[str] = field(default_factory=list)
+    allowlist_file: str | None = None
+    params: NetworkParams = field(default_factory=NetworkParams)
+    bootstrap: int = 20
+    coordination_window: float = 60.0
+    coordination_min_items: int = 3
+    coordination_max_burst: int = 50
+
+    @classmethod
+    def from_config(cls, raw: dict[str, Any]) -> NetworkSettings:
+        raw = dict(raw)
+        p = NetworkParams()
+        for k in list(raw):
+            if hasattr(p, k):
+                setattr(p, k, raw.pop(k))
+        out = cls(params=p)
+        for k, v in raw.items():
+            if not hasattr(out, k):
+                raise ValueError(f"[network]: unknown key {k!r}")
+            setattr(out, k, v)
+        return out
+
+
+@dataclass(slots=True)
+class Analysis:
+    graph: InteractionGraph
+    scores: NetworkScores
+    facts: dict[str, np.ndarray]
+    update: persist.UpdateStats
+    seconds: float
+
+
+def analyse_store(store: Any, settings: NetworkSettings, platform: str, save: bool = True) -> Analysis:
+    t0 = time.perf_counter()
+    graph, stats = persist.update_graph(store, platform, settings.half_life_days)
+    confirmed: set[str] = set()
+    if settings.seeds_from_enforcement:
+        confirmed |= set(persist.confirmed_accounts(store, platform, settings.seed_reasons or None))
+    confirmed |= persist.read_list(settings.seeds, settings.seeds_file)
+    allowed = persist.read_list(settings.allowlist, settings.allowlist_file)
+    seeds = sorted(graph.ids[k] for k in confirmed if k in graph.ids and k not in allowed)
+    allow = np.zeros(graph.n, bool)
+    for k in allowed:
+        if k in graph.ids:
+            allow[graph.ids[k]] = True
+    facts = persist.account_facts(store, graph)
+    scores = analyse(graph, seeds, allow, facts["followers"], settings.params)
+    if save:
+        persist.save_scores(store, platform, score_rows(graph, scores))
+    return Analysis(graph, scores, facts, stats, time.perf_counter() - t0)
+
+
+def score_rows(graph: InteractionGraph, r: NetworkScores, limit: int = 200_000) -> list[dict[str, Any]]:
+    """Rows for ``network_scores``: seeds, members, protected accounts near the network, and the
+    closest others, up to ``limit``."""
+    rank = r.rank()
+    near = (r.closeness >= r.member_closeness * 0.5) | (rank <= limit // 2)
+    near[r.seeds] = True
+    idx = np.flatnonzero(near)
+    idx = idx[np.argsort(rank[idx])][:limit]
+    now = datetime.now(UTC)
+    seeds = set(r.seeds.tolist())
+    return [
+        {
+            "platform": graph.platform,
+            "account_id": graph.keys[i],
+            "score": float(r.score[i]),
+            "adjusted": float(r.adjusted[i]),
+            "rank": int(rank[i]),
+            "seed": i in seeds,
+            "protected": bool(r.protected[i]),
+            "community": int(r.community[i]) if r.community[i] >= 0 else None,
+            "role": r.roles.get(i),
+            "evidence": r.evidence(i),
+            "computed_at": now,
+        }
+        for i in idx.tolist()
+    ]
+
+
+def run_census(a: Analysis, rounds: int) -> tuple[list[CensusDay], str]:
+    r, f = a.scores, a.facts
+    created = np.where(np.isnan(f["created"]), np.frombuffer(a.graph.first_seen, np.float64), f["created"])
+    boot = bootstrap_members(r, rounds) if rounds else []
+    member = member_mask(r)
+    start = float(np.nanmin(created)) if len(created) else a.graph.now
+    days = days_between(start, a.graph.now)
+    method = METHOD.format(thr=r.member_closeness, b=len(boot))
+    return census(member, created, f["suspended"], f["followers"], days, boot), method
+
+
+def neighbourhood(
+    graph: InteractionGraph, center: int, limit: int = 40, kinds: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
+    """The accounts ``center`` interacts with, strongest first: one row per counterpart with the
+    weight of each kind in each direction."""
+    t = graph.table
+    w = graph.weights_at()
+    from cauterize.network.graph import KINDS
+
+    rows: dict[int, dict[str, Any]] = {}
+    for direction, mine, other in (("out", t.src, t.dst), ("in", t.dst, t.src)):
+        sel = np.flatnonzero(mine == center)
+        for e in sel.tolist():
+            kind = KINDS[int(t.kind[e])]
+            if kinds and kind not in kinds:
+                continue
+            j = int(other[e])
+            row = rows.setdefault(j, {"node": j, "account_id": graph.keys[j], "total": 0.0, "kinds": {}})
+            row["kinds"][f"{direction}:{kind}"] = round(float(w[e]), 3)
+            row["total"] += float(w[e])
+    return sorted(rows.values(), key=lambda r: -r["total"])[:limit]
