@@ -27,9 +27,10 @@ def redact(text: str | None, parties: list[str]) -> str | None:
     """Remove the threatened parties (and every @mention) from a text of a threat case (pure)."""
     if text is None:
         return None
+    text = _MENTION.sub(REDACTED, text)
     for p in sorted((p for p in parties if p), key=len, reverse=True):
         text = re.sub(re.escape(p), REDACTED, text, flags=re.IGNORECASE)
-    return _MENTION.sub(REDACTED, text)
+    return text
 
 
 def protected_terms(case: dict[str, Any], handles: dict[str, str]) -> list[str] | None:
@@ -207,6 +208,15 @@ def _redact_file(file: dict[str, Any], terms: list[str]) -> None:
         x["evidence"] = _scrub(x["evidence"], terms)
     for x in file["reports"]:
         x["reason"] = redact(x.get("reason"), terms)
+    hidden = {t.lower() for t in terms if t}
+    for x in file["network"]:
+        for side in ("src", "dst"):
+            if str(x[side]).lower() in hidden or str(x.get(f"{side}_handle") or "").lower() in hidden:
+                x[side], x[f"{side}_handle"] = REDACTED, None
+    for p in file["people"]:
+        for x in p["promoters"]:
+            if str(x["account_id"]).lower() in hidden or str(x.get("handle") or "").lower() in hidden:
+                x["account_id"], x["handle"] = REDACTED, None
 
 
 def _scrub(v: Any, terms: list[str]) -> Any:

@@ -258,7 +258,13 @@ def _post_mentions(conn: Connection, platform: str, post_id: str | None) -> list
     mentions = conn.execute(
         select(p.c.mentions).where(p.c.platform == platform, p.c.post_id == post_id)
     ).scalar_one_or_none()
-    return [str(m) for m in (mentions or [])]
+    out = []
+    for m in mentions or []:
+        if isinstance(m, dict):
+            out += [str(x) for x in (m.get("handle"), m.get("account_id")) if x]
+        else:
+            out.append(str(m))
+    return out
 
 
 def refresh_reach(conn: Connection, case_id: int) -> float:

@@ -5,33 +5,40 @@ detect). Each request is one pipeline run: it is processed to the end (its reord
 flushed) before the response, so a 200 means the events are stored. The answer carries the
 run's counts and the dead-letter reasons, so a client learns at once which records were bad.
 SQLite has one writer, so requests are processed one at a time.
+
+``create_app`` serves it alone (no authentication: bind it to a private address); the review
+console (``cauterize.web.app``) mounts the same router behind an API token.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.params import Depends
 
 from cauterize.config import Config
 from cauterize.ingest.registry import adapters
 from cauterize.ingest.sources import BytesSource
 
 
-def create_app(cfg: Config) -> FastAPI:
-    from cauterize.app import build_pipeline, open_store
-
-    store = open_store(cfg)
-    pipeline = build_pipeline(cfg, store)
+def ingest_router(
+    cfg: Config,
+    store: Any,
+    pipeline: Any,
+    dependencies: Sequence[Depends] | None = None,
+    after: Callable[[], Any] | None = None,
+) -> APIRouter:
     lock = threading.Lock()
-    app = FastAPI(title="cauterize", version="0.1.0", summary="Ingest platform events into cauterize.")
+    router = APIRouter()
 
-    @app.get("/healthz")
+    @router.get("/healthz", tags=["ingest"])
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/v1/ingest")
+    @router.post("/v1/ingest", tags=["ingest"], dependencies=list(dependencies or []))
     async def ingest(
         request: Request,
         fmt: Annotated[str, Query(alias="format", description="Input format, or auto.")] = "auto",
@@ -45,6 +52,8 @@ def create_app(cfg: Config) -> FastAPI:
         with lock:
             summary = pipeline.run([source], fmt)
             dead = store.dead_letters(summary.run_id, limit=100) if summary.dead_letters else []
+        if after is not None:
+            after()
         return {
             **summary.as_dict(),
             "dead_letter_rows": [
@@ -52,4 +61,14 @@ def create_app(cfg: Config) -> FastAPI:
             ],
         }
 
+    return router
+
+
+def create_app(cfg: Config) -> FastAPI:
+    from cauterize.app import build_pipeline, open_store
+
+    store = open_store(cfg)
+    pipeline = build_pipeline(cfg, store)
+    app = FastAPI(title="cauterize", version="0.1.0", summary="Ingest platform events into cauterize.")
+    app.include_router(ingest_router(cfg, store, pipeline))
     return app

@@ -19,13 +19,13 @@ from typing import Any, Protocol
 from cauterize.review.audit import canonical
 from cauterize.review.sinks.base import Sink, SinkError
 
+#: Review actions in the canonical event model's enforcement vocabulary (restoring a post has none).
 _ENFORCEMENT = {
     "suspend": "suspend",
-    "reinstate": "reinstate",
+    "reinstate": "unsuspend",
     "remove_post": "remove_post",
-    "restore_post": "restore_post",
-    "restrict": "restrict",
-    "unrestrict": "unrestrict",
+    "restrict": "withhold",
+    "unrestrict": "unwithhold",
 }
 
 

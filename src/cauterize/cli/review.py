@@ -1,0 +1,127 @@
+"""``cauterize review``: cases from decisions, sink delivery, audit verification, evidence packages, back-tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cauterize.cli.common import ConfigOption, console, err_console, get_config
+
+review_app = typer.Typer(
+    help="Review workspace operations (the console does the same over HTTP).", no_args_is_help=True
+)
+
+
+def _svc(config):  # type: ignore[no-untyped-def]
+    from cauterize.app import open_store
+    from cauterize.review.service import ReviewService
+
+    cfg = get_config(config)
+    return ReviewService(cfg, open_store(cfg))
+
+
+@review_app.command("sync")
+def sync(config: ConfigOption = None) -> None:
+    """Turn new decisions into cases (and run automatic actions, if enabled), then deliver to sinks."""
+    svc = _svc(config)
+    touched = svc.sync()
+    console.print(f"{len(touched)} case(s) opened or updated; delivery: {svc.deliver()}")
+
+
+@review_app.command("deliver")
+def deliver(config: ConfigOption = None) -> None:
+    """Retry pending deliveries to the output sinks."""
+    console.print(_svc(config).deliver())
+
+
+@review_app.command("verify-audit")
+def verify_audit(
+    expected_head: Annotated[str | None, typer.Option(help="A head hash kept elsewhere, to detect truncation.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Walk the audit hash chain; exit 1 and name the first bad row if it was edited, deleted or reordered."""
+    from cauterize.review.audit import verify
+
+    v = verify(_svc(config).engine, expected_head)
+    console.print_json(json.dumps(v.as_dict()))
+    if not v.ok:
+        raise typer.Exit(1)
+
+
+@review_app.command("evidence")
+def evidence(
+    case_id: int,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Zip file to write.")],
+    config: ConfigOption = None,
+) -> None:
+    """Write the signed evidence package of a case (security team / law enforcement)."""
+    import getpass
+
+    from cauterize.review import audit
+    from cauterize.review.actions import CaseNotFound
+    from cauterize.review.escalation import build_package
+
+    svc = _svc(config)
+    try:
+        data = build_package(svc.engine, case_id, svc.signing_key(), f"cli:{getpass.getuser()}")
+    except CaseNotFound:
+        err_console.print(f"[red]no case {case_id}[/]")
+        raise typer.Exit(2) from None
+    out.write_bytes(data)
+    audit.record(svc.engine, f"cli:{getpass.getuser()}", "evidence_exported", {"bytes": len(data)}, case_id)
+    console.print(f"wrote {out} ({len(data)} bytes)")
+
+
+@review_app.command("verify-evidence")
+def verify_evidence(
+    package: Path,
+    public_key: Annotated[
+        Path | None, typer.Option(help="PEM public key to check against (else the one inside).")
+    ] = None,
+) -> None:
+    """Check an evidence package's signature and every file's hash."""
+    from cauterize.review.escalation import verify_package
+
+    ok, msg = verify_package(package.read_bytes(), public_key.read_bytes() if public_key else None)
+    (console if ok else err_console).print(msg)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@review_app.command("signing-key")
+def signing_key(config: ConfigOption = None) -> None:
+    """Print the public key evidence packages are signed with (created on first use)."""
+    from cauterize.review.escalation import public_pem
+
+    print(public_pem(_svc(config).signing_key()).decode(), end="")
+
+
+@review_app.command("backtest")
+def backtest_cmd(
+    rules: Annotated[Path, typer.Argument(help="TOML with [[rules]] tables, or a JSON list of rules.")],
+    limit: int = 50,
+    config: ConfigOption = None,
+) -> None:
+    """Replay stored signals through candidate rules and list the hits (writes nothing)."""
+    import tomllib
+
+    from cauterize.review.backtest import backtest
+
+    text = rules.read_text()
+    parsed = json.loads(text) if rules.suffix == ".json" else tomllib.loads(text).get("rules", [])
+    result = backtest(_svc(config).engine, parsed, limit=limit)
+    for r in result["per_rule"]:
+        console.print(
+            f"{r['rule']:28} {r['action']:16} signals {r['signals']:6}  accounts {r['accounts']:5}  new {r['new_accounts']}"
+        )
+    for h in result["hits"]:
+        console.print(
+            f"  {h['rule']:26} {h['account_id']:18} {h['label']:22} {h['score']:.3f} {h['event_time']:%Y-%m-%d %H:%M}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")

@@ -1,0 +1,89 @@
+"""The review console: server-rendered pages, the JSON API, and the ingest endpoint, in one app.
+
+Server-rendered Jinja2 with one small hand-written script (keyboard shortcuts, click to reveal,
+greyscale) and one stylesheet, all served from the package: no build step, no CDN, nothing
+fetched at run time, and every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from cauterize.config import Config
+from cauterize.review.service import ReviewService
+from cauterize.web.api import build_router
+from cauterize.web.deps import require
+from cauterize.web.ingest_api import ingest_router
+from cauterize.web.pages import NeedLogin, build_pages, templates
+from cauterize.web.security import Sessions
+
+HERE = Path(__file__).parent
+log = logging.getLogger("cauterize.web")
+
+
+def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
+    from cauterize.app import build_pipeline, open_store
+
+    store = open_store(cfg)
+    pipeline = build_pipeline(cfg, store)
+    svc = ReviewService(cfg, store)
+    svc.sync()
+    app = FastAPI(
+        title="cauterize review console",
+        version="0.1.0",
+        summary="Cases, queues, actions, appeals, escalation and audit over cauterize's decisions.",
+    )
+    app.state.svc = svc
+    app.state.sessions = Sessions(svc)
+    app.state.store = store
+    app.include_router(ingest_router(cfg, store, pipeline, dependencies=[require("reviewer")], after=svc.sync))
+    app.include_router(build_router())
+    app.include_router(build_pages(), include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(NeedLogin)
+    async def _need_login(request: Request, exc: NeedLogin) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        path = request.url.path
+        if path.startswith(("/api/", "/v1/", "/healthz")) or "text/html" not in request.headers.get("accept", ""):
+            return await http_exception_handler(request, exc)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail, "user": None},
+            status_code=exc.status_code,
+        )
+
+    if background:
+        stop = threading.Event()
+
+        def loop() -> None:
+            # Retries of sink deliveries, and cases for decisions written by other processes.
+            while not stop.wait(5.0):
+                try:
+                    svc.deliver()
+                    svc.sync()
+                except Exception:  # keep the loop alive; the error is in the log
+                    log.exception("background review loop")
+
+        thread = threading.Thread(target=loop, name="review-loop", daemon=True)
+
+        @app.on_event("startup")
+        def _start() -> None:
+            thread.start()
+
+        @app.on_event("shutdown")
+        def _stop() -> None:
+            stop.set()
+
+    return app

@@ -1,0 +1,328 @@
+"""Server-rendered pages of the console. Each form POST carries the session's CSRF token."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from cauterize.policy.actions import REVIEW_ACTIONS, ActionRefused
+from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
+from cauterize.review.auth import Principal
+from cauterize.web.deps import _clean
+from cauterize.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, csrf_ok, principal_from
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _age(hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    if abs(hours) < 1:
+        return f"{round(hours * 60)} min"
+    if abs(hours) < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} d"
+
+
+def _time(t: datetime | None) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if t else "—"
+
+
+templates.env.filters["age"] = _age
+templates.env.filters["time"] = _time
+templates.env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=1, default=str, ensure_ascii=False)
+templates.env.globals["QUEUE_TITLES"] = cases.QUEUE_TITLES
+
+
+class NeedLogin(Exception):
+    pass
+
+
+def _who(request: Request, min_role: str = "viewer") -> tuple[Principal, str]:
+    got = principal_from(request, request.app.state.svc, request.app.state.sessions)
+    if got is None or got[1] is None:
+        raise NeedLogin()
+    p, csrf = got
+    if not p.can(min_role):
+        raise HTTPException(403, f"this page needs role {min_role}; you are {p.role}")
+    return p, csrf
+
+
+def _render(request: Request, name: str, p: Principal, csrf: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"user": p, "csrf": csrf, "queues": cases.queue_counts(request.app.state.svc.engine), **ctx},
+        status_code=status,
+    )
+
+
+def _check_csrf(csrf: str, given: str) -> None:
+    if not csrf_ok(csrf, given):
+        raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
+
+
+def build_pages() -> APIRouter:
+    r = APIRouter()
+
+    @r.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, error: str | None = None, next: str = "/") -> HTMLResponse:
+        resp = templates.TemplateResponse(request, "login.html", {"error": error, "next": next, "csrf": ""})
+        token = request.app.state.sessions.prelogin(resp)
+        resp.body = resp.body.replace(b'name="csrf_token" value=""', f'name="csrf_token" value="{token}"'.encode())
+        resp.headers["content-length"] = str(len(resp.body))
+        return resp
+
+    @r.post("/login")
+    def login(
+        request: Request,
+        username: Annotated[str, Form(max_length=64)],
+        password: Annotated[str, Form(max_length=1024)],
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+        next: Annotated[str, Form(max_length=500)] = "/",
+    ) -> Response:
+        sessions, svc = request.app.state.sessions, request.app.state.svc
+        if not sessions.check_prelogin(request, csrf_token):
+            return RedirectResponse("/login?error=expired", status_code=303)
+        user = svc.users.authenticate(username, password)
+        if user is None:
+            audit.record(svc.engine, username[:64] or "?", "login_failed", {})
+            return RedirectResponse("/login?error=bad", status_code=303)
+        target = next if next.startswith("/") and not next.startswith("//") else "/"
+        resp = RedirectResponse(target, status_code=303)
+        sessions.issue(resp, user.username)
+        resp.delete_cookie(PRELOGIN_COOKIE)
+        audit.record(svc.engine, user.username, "login", {"role": user.role})
+        return resp
+
+    @r.post("/logout")
+    def logout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
+        _, csrf = _who(request)
+        _check_csrf(csrf, csrf_token)
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(SESSION_COOKIE)
+        return resp
+
+    @r.get("/")
+    def home(request: Request) -> Response:
+        _who(request)
+        qs = cases.queue_counts(request.app.state.svc.engine)
+        first = next((q["queue"] for q in qs if q["open"]), "ban_evasion")
+        return RedirectResponse(f"/queues/{first}", status_code=303)
+
+    @r.get("/queues/{queue}", response_class=HTMLResponse)
+    def queue_page(request: Request, queue: str, status: str = "open") -> HTMLResponse:
+        p, csrf = _who(request)
+        if queue not in cases.QUEUES:
+            raise HTTPException(404, f"no queue {queue!r}")
+        if status not in ("open", "all", "actioned", "dismissed", "appealed", "upheld", "overturned", "escalated"):
+            status = "open"
+        svc = request.app.state.svc
+        svc.sync(min_interval=2.0)
+        rows = cases.list_cases(svc.engine, queue, status, limit=200)
+        return _render(request, "queue.html", p, csrf, queue=queue, status=status, cases=rows)
+
+    @r.get("/cases/{case_id}", response_class=HTMLResponse)
+    def case_page(request: Request, case_id: int) -> HTMLResponse:
+        p, csrf = _who(request)
+        svc = request.app.state.svc
+        if not 1 <= case_id <= 2**31 - 1:
+            raise HTTPException(404, "no such case")
+        file = casefile.case_file(svc.engine, case_id)
+        if file is None:
+            raise HTTPException(404, f"no case {case_id}")
+        acts = actions.case_actions(svc.engine, case_id)
+        apps = appeals.case_appeals(svc.engine, case_id)
+        open_appeal = next((a for a in apps if a["status"] == "open"), None)
+        neighbours = cases.list_cases(svc.engine, file["case"]["queue"], "open", limit=500)
+        ids = [c["id"] for c in neighbours]
+        nxt = ids[ids.index(case_id) + 1] if case_id in ids and ids.index(case_id) + 1 < len(ids) else None
+        return _render(
+            request,
+            "case.html",
+            p,
+            csrf,
+            f=file,
+            case=file["case"],
+            acts=acts,
+            appeals=apps,
+            open_appeal=open_appeal,
+            audit_rows=audit.entries(svc.engine, case_id=case_id),
+            next_case=nxt,
+        )
+
+    @r.get("/cases/{case_id}/preview", response_class=HTMLResponse)
+    def preview_page(
+        request: Request,
+        case_id: int,
+        action: str,
+        scope: str = "lineage",
+        account_id: Annotated[list[str] | None, Query()] = None,
+        post_id: str | None = None,
+    ) -> HTMLResponse:
+        p, csrf = _who(request)
+        svc = request.app.state.svc
+        req = actions.ActionRequest(action, scope, list(account_id or []), post_id or None)
+        try:
+            plan = actions.preview(svc.engine, case_id, req)
+        except actions.CaseNotFound:
+            raise HTTPException(404, f"no case {case_id}") from None
+        except ActionRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return _render(
+            request,
+            "preview.html",
+            p,
+            csrf,
+            plan=plan,
+            case_id=case_id,
+            can_act=p.can(REVIEW_ACTIONS.get(action, ("", "admin"))[1]),
+        )
+
+    @r.post("/cases/{case_id}/actions")
+    def act(
+        request: Request,
+        case_id: int,
+        action: Annotated[str, Form(max_length=32)],
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+        scope: Annotated[str, Form(max_length=16)] = "lineage",
+        account_ids: Annotated[list[str] | None, Form()] = None,
+        post_id: Annotated[str, Form(max_length=128)] = "",
+        reason: Annotated[str, Form(max_length=2000)] = "",
+        idem: Annotated[str, Form(max_length=128)] = "",
+    ) -> Response:
+        p, csrf = _who(request, "reviewer")
+        _check_csrf(csrf, csrf_token)
+        svc = request.app.state.svc
+        req = actions.ActionRequest(
+            action, scope, list(account_ids or []), post_id or None, _clean(reason), idem or None
+        )
+        try:
+            actions.perform(svc.engine, p, case_id, req, svc.sinks)
+        except actions.CaseNotFound:
+            raise HTTPException(404, f"no case {case_id}") from None
+        except ActionRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return RedirectResponse(f"/cases/{case_id}?done={quote(action)}#audit", status_code=303)
+
+    @r.post("/cases/{case_id}/appeal")
+    def appeal(
+        request: Request,
+        case_id: int,
+        reason: Annotated[str, Form(min_length=1, max_length=2000)],
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+    ) -> Response:
+        p, csrf = _who(request, "reviewer")
+        _check_csrf(csrf, csrf_token)
+        try:
+            appeals.file_appeal(request.app.state.svc.engine, p, case_id, _clean(reason))
+        except actions.CaseNotFound:
+            raise HTTPException(404, f"no case {case_id}") from None
+        except ActionRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return RedirectResponse(f"/cases/{case_id}#appeals", status_code=303)
+
+    @r.post("/appeals/{appeal_id}/decide")
+    def decide(
+        request: Request,
+        appeal_id: int,
+        outcome: Annotated[str, Form(max_length=16)],
+        reason: Annotated[str, Form(max_length=2000)] = "",
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+    ) -> Response:
+        p, csrf = _who(request, "reviewer")
+        _check_csrf(csrf, csrf_token)
+        svc = request.app.state.svc
+        try:
+            ap = appeals.decide_appeal(svc.engine, p, appeal_id, outcome, _clean(reason), svc.sinks)
+        except actions.CaseNotFound:
+            raise HTTPException(404, f"no appeal {appeal_id}") from None
+        except ActionRefused as exc:
+            raise HTTPException(exc.status, str(exc)) from None
+        return RedirectResponse(f"/cases/{ap['case_id']}#appeals", status_code=303)
+
+    @r.get("/cases/{case_id}/evidence-package")
+    def package(request: Request, case_id: int) -> Response:
+        p, _ = _who(request, "lead")
+        from cauterize.review.escalation import build_package
+
+        svc = request.app.state.svc
+        try:
+            data = build_package(svc.engine, case_id, svc.signing_key(), p.username)
+        except actions.CaseNotFound:
+            raise HTTPException(404, f"no case {case_id}") from None
+        audit.record(svc.engine, p.username, "evidence_exported", {"bytes": len(data)}, case_id)
+        return Response(
+            data,
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="case-{case_id}-evidence.zip"'},
+        )
+
+    @r.get("/audit", response_class=HTMLResponse)
+    def audit_page(request: Request, before: int | None = None) -> HTMLResponse:
+        p, csrf = _who(request)
+        svc = request.app.state.svc
+        check = audit.verify(svc.engine) if p.can("lead") else None
+        rows = audit.entries(svc.engine, limit=200, before=before)
+        return _render(request, "audit.html", p, csrf, rows=rows, check=check)
+
+    @r.get("/rules", response_class=HTMLResponse)
+    def rules_page(request: Request) -> HTMLResponse:
+        p, csrf = _who(request, "lead")
+        svc = request.app.state.svc
+        return _render(
+            request,
+            "rules.html",
+            p,
+            csrf,
+            shadow=backtest.shadow_hits(svc.engine, 50),
+            alerts=alerts.recent(svc.engine, 20),
+            rates=metrics.overturn_rates(svc.engine),
+            result=None,
+            rules_text=json.dumps(svc.cfg.policy.get("rules") or [r for r in _default_rules()], indent=1),
+        )
+
+    @r.post("/rules/backtest", response_class=HTMLResponse)
+    def rules_backtest(
+        request: Request,
+        rules_json: Annotated[str, Form(max_length=20000)],
+        csrf_token: Annotated[str, Form(max_length=200)] = "",
+    ) -> HTMLResponse:
+        p, csrf = _who(request, "lead")
+        _check_csrf(csrf, csrf_token)
+        svc = request.app.state.svc
+        error, result = None, None
+        try:
+            rules = json.loads(rules_json)
+            if not isinstance(rules, list) or not all(isinstance(x, dict) for x in rules):
+                raise ValueError("give a JSON list of rules")
+            result = backtest.backtest(svc.engine, rules, limit=300)
+        except (ValueError, KeyError, TypeError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        return _render(
+            request,
+            "rules.html",
+            p,
+            csrf,
+            shadow=backtest.shadow_hits(svc.engine, 50),
+            alerts=alerts.recent(svc.engine, 20),
+            rates=metrics.overturn_rates(svc.engine),
+            result=result,
+            error=error,
+            rules_text=rules_json,
+        )
+
+    return r
+
+
+def _default_rules() -> list[dict[str, Any]]:
+    from cauterize.policy.threshold import DEFAULT_RULES
+
+    return [dict(r) for r in DEFAULT_RULES]
