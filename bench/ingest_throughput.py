@@ -12,6 +12,7 @@ worst case for it, not a platform).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -25,6 +26,11 @@ WATCHLIST = {
     "hashtags": {"AshenBanner": {"label": "watchlist.propaganda", "weight": 0.6}},
     "terms": {"ashen media office": {"label": "watchlist.propaganda", "weight": 0.5}},
 }
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def main() -> None:
@@ -41,6 +47,8 @@ def main() -> None:
         store = open_store(cfg)
         pipeline = build_pipeline(cfg, store)
         sources = [FileSource(f) for f in args.files]
+        load_before = os.getloadavg()[0]
+        cpu0 = _cpu()
         start = time.perf_counter()
         if args.profile:
             import cProfile
@@ -52,11 +60,18 @@ def main() -> None:
         else:
             summary = pipeline.run(sources, args.format)
         elapsed = time.perf_counter() - start
+        cpu = _cpu() - cpu0
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"records={summary.records} events={summary.events_parsed} new={summary.events_new} "
             f"dead_letters={summary.dead_letters} signals={summary.signals} seconds={elapsed:.1f} "
             f"events_per_s={summary.events_parsed / elapsed:,.0f} peak_rss_mb={rss_mb:.0f}"
+        )
+        # The writer thread overlaps with parsing, so CPU seconds can exceed wall seconds; the
+        # per-CPU-second rate is the per-core figure, and on a busy machine the fairer one.
+        print(
+            f"cpu_seconds={cpu:.1f} events_per_cpu_s={summary.events_parsed / cpu:,.0f} "
+            f"loadavg_before={load_before:.2f} loadavg_after={os.getloadavg()[0]:.2f}"
         )
         print("store:", store.counts())
 

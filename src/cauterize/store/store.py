@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 import msgspec
-from sqlalchemy import Engine, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import JSON, Engine, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from cauterize.store import schema as s
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
+from cauterize.store.schema import UTCDateTime
 
 _TIME_TEXT: dict[datetime, str] = {}
 
@@ -55,22 +57,41 @@ class _Prepared:
         self.names: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
         time_conv = _sqlite_time if dialect.name == "sqlite" else _naive_utc
         self._conv: dict[type, Any] = {datetime: time_conv, dict: _json_text, list: _json_text, tuple: _json_text}
+        # Which positions need converting is known from the table's column types, so a row costs
+        # one itemgetter call plus a conversion per time/JSON column, not a type lookup per value.
+        # Parameters that are not columns (``b_at`` of the guarded updates) convert by type.
+        self._fixes: list[tuple[int, Any]] = []
+        if self.names is not None:
+            self._get = itemgetter(*self.names) if len(self.names) > 1 else (lambda r, n=self.names[0]: (r[n],))
+            table = getattr(stmt, "table", None)
+            for i, n in enumerate(self.names):
+                col = table.c.get(n) if table is not None and not n.startswith("b_") else None
+                if col is None:
+                    self._fixes.append((i, self._by_type))
+                elif isinstance(col.type, UTCDateTime):
+                    self._fixes.append((i, time_conv))
+                elif isinstance(col.type, JSON):
+                    self._fixes.append((i, _json_text))
+
+    def _by_type(self, v: Any) -> Any:
+        f = self._conv.get(type(v))
+        return v if f is None else f(v)
 
     def params(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
-        conv = self._conv
+        if self.names is None:
+            conv = self._conv
+            return [{k: (v if (f := conv.get(type(v))) is None else f(v)) for k, v in row.items()} for row in rows]
+        get, fixes = self._get, self._fixes
+        if not fixes:
+            return [get(row) for row in rows]
         out: list[Any] = []
-        if self.names is not None:
-            names = self.names
-            for row in rows:
-                vals = []
-                for n in names:
-                    v = row[n]
-                    f = conv.get(type(v))
-                    vals.append(v if f is None else f(v))
-                out.append(tuple(vals))
-        else:
-            for row in rows:
-                out.append({k: (v if (f := conv.get(type(v))) is None else f(v)) for k, v in row.items()})
+        for row in rows:
+            vals = list(get(row))
+            for i, f in fixes:
+                v = vals[i]
+                if v is not None:
+                    vals[i] = f(v)
+            out.append(tuple(vals))
         return out
 
 
@@ -376,7 +397,7 @@ class Store:
                 if t.name in {"ingest_runs", "dead_letters", "alembic_version"}:
                     continue
                 cols = [c for c in t.c if c.name not in wall or (t.name == "accounts" and c.name == "created_at")]
-                rows = conn.execute(select(*cols).order_by(*cols[:3]))
+                rows = conn.execute(select(*cols))  # sorted below: JSON columns have no SQL ordering
                 out[t.name] = sorted(tuple(repr(v) for v in r) for r in rows)
         return out
 
