@@ -57,9 +57,7 @@ def census(
                     "platform": plat,
                     "method": method,
                     "seeds": len(a.scores.seeds),
-                    "days": [
-                        d.__dict__ if hasattr(d, "__dict__") else {f: getattr(d, f) for f in d.__slots__} for d in days
-                    ],
+                    "days": [asdict(d) for d in days],
                 },
                 indent=2,
             )

@@ -90,10 +90,11 @@ class InteractionGraph:
             self.first_seen.append(t)
         return i
 
-    def add(self, src: str, dst: str, kind: str, t: float, w: float = 1.0) -> None:
-        """One interaction (``kind`` one of :data:`KINDS`, or ``unfollow``) at epoch seconds ``t``."""
+    def add(self, src: str, dst: str, kind: str, t: float, w: float = 1.0) -> int:
+        """One interaction (``kind`` one of :data:`KINDS`, or ``unfollow``) at epoch seconds ``t``;
+        returns 1, or 0 for an account interacting with itself (not an edge)."""
         if src == dst:
-            return
+            return 0
         if kind == "unfollow":
             kind, w = "follow", -w
         ids = self.ids
@@ -110,6 +111,7 @@ class InteractionGraph:
         self._w.append(w)
         if t > self.now:
             self.now = t
+        return 1
 
     def add_event(self, ev: Event) -> int:
         """Fold one canonical event in; returns how many edges it added."""
@@ -118,29 +120,23 @@ class InteractionGraph:
         if isinstance(ev, PostCreated):
             n = 0
             if ev.repost_of is not None and ev.repost_of.account_id:
-                self.add(actor, ev.repost_of.account_id, "repost", t)
-                n += 1
+                n += self.add(actor, ev.repost_of.account_id, "repost", t)
             if ev.quote_of is not None and ev.quote_of.account_id:
-                self.add(actor, ev.quote_of.account_id, "quote", t)
-                n += 1
+                n += self.add(actor, ev.quote_of.account_id, "quote", t)
             if ev.reply_to is not None and ev.reply_to.account_id:
-                self.add(actor, ev.reply_to.account_id, "reply", t)
-                n += 1
+                n += self.add(actor, ev.reply_to.account_id, "reply", t)
             # A reply or quote names its target's author; that mention says nothing more.
             talked = {r.account_id for r in (ev.reply_to, ev.quote_of) if r is not None}
             for m in ev.mentions:
                 if m.account_id and m.account_id not in talked:
-                    self.add(actor, m.account_id, "mention", t)
-                    n += 1
+                    n += self.add(actor, m.account_id, "mention", t)
             if n == 0:
                 self.node(actor, t)
             return n
         if isinstance(ev, Follow):
-            self.add(actor, ev.target, "follow", t)
-            return 1
+            return self.add(actor, ev.target, "follow", t)
         if isinstance(ev, Unfollow):
-            self.add(actor, ev.target, "unfollow", t)
-            return 1
+            return self.add(actor, ev.target, "unfollow", t)
         self.node(actor, t)
         return 0
 

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from cauterize.cli.main import app
+from cauterize.ingest.sources import BytesSource
+from cauterize.network import persist
+from cauterize.network.service import NetworkSettings, analyse_store, run_census
+from cauterize.store import schema_network as sn
+from tests.conftest import jsonl
+
+runner = CliRunner()
+
+
+def _count(store, table) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_graph_survives_restarts_and_continues_from_the_cursor(world, store, pipeline, cfg):
+    half = len(world.events) // 2
+    pipeline.run([BytesSource(jsonl(*world.events[:half]), "first")])
+    g1, st1 = persist.update_graph(store, "testnet")
+    assert st1.edges_read > 0 and st1.rows_written == len(g1.table) == _count(store, sn.network_edges)
+    again, st_again = persist.update_graph(store, "testnet")
+    assert st_again.edges_read == 0 and st_again.rows_written == 0 and len(again.table) == len(g1.table)
+
+    from cauterize.app import build_pipeline
+
+    build_pipeline(cfg, store).run([BytesSource(jsonl(*world.events[half:]), "second")])
+    g2, st2 = persist.update_graph(store, "testnet")
+    assert 0 < st2.rows_written <= len(g2.table)
+    # Same graph as folding everything in one go, read back from the store.
+    fresh, _ = persist.load_graph(store, "testnet")
+    with store.engine.begin() as conn:
+        conn.execute(sn.network_edges.delete())
+        conn.execute(sn.network_state.delete())
+    whole, _ = persist.update_graph(store, "testnet")
+    key = lambda g: sorted(  # noqa: E731
+        (g.keys[s], g.keys[d], int(k), int(c))
+        for s, d, k, c in zip(g.table.src, g.table.dst, g.table.kind, g.table.count, strict=True)
+    )
+    assert key(fresh) == key(whole) == key(g2)
+    np.testing.assert_allclose(sorted(fresh.weights_at(whole.now)), sorted(whole.weights_at(whole.now)), rtol=1e-6)
+
+
+def test_scores_use_the_platform_suspensions_as_seeds_and_keep_evidence(world, store, pipeline):
+    pipeline.run([BytesSource(jsonl(*world.events), "w")])
+    a = analyse_store(store, NetworkSettings(allowlist=["sym9"]), "testnet")
+    g, r = a.graph, a.scores
+    assert [g.keys[i] for i in r.seeds] == ["off0"]
+    saved = persist.scores_for(store, "testnet", ["off1", "journo", "sym9", "off0", "user5"])
+    assert saved["off0"]["seed"] and saved["off1"]["adjusted"] > 0
+    assert saved["journo"]["protected"] and saved["journo"]["adjusted"] == 0
+    assert saved["journo"]["evidence"]["protected_because"]
+    assert saved["sym9"]["protected"] and saved["sym9"]["evidence"]["protected_because"] == ["allow-listed"]
+    assert saved["off1"]["role"] == "official/media"
+    days, method = run_census(a, rounds=4)
+    assert days and "bootstrap" in method
+    assert all(d.low <= d.active <= d.high for d in days)
+    assert days[-1].suspended == 1 and days[-1].active >= len(world.network) - 4
+
+
+def _cli(tmp_path: Path, *args: str):
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+
+def test_network_census_and_coordination_commands(world, tmp_path):
+    events = tmp_path / "w.jsonl"
+    events.write_bytes(jsonl(*world.events))
+    assert _cli(tmp_path, "ingest", str(events), "-q").exit_code == 0
+
+    page = tmp_path / "page.html"
+    shown = _cli(tmp_path, "network", "@off1", "--html", str(page), "--png", str(tmp_path / "page.png"))
+    assert shown.exit_code == 0, shown.output
+    assert "@sym0" in shown.output and "@journo" in shown.output and "protected" in shown.output
+    text = page.read_text(encoding="utf-8")
+    assert "<canvas" in text and "https://" not in text and "src=" not in text  # no external resources
+    data = json.loads(text.split('<script id="data" type="application/json">')[1].split("</script>")[0])
+    kinds = {n["label"]: n["kind"] for n in data["nodes"]}
+    assert kinds["@off1"] == "center" and kinds["@journo"] == "protected" and kinds["@sym0"] == "member"
+    assert all(0 <= e["s"] < len(data["nodes"]) and 0 <= e["t"] < len(data["nodes"]) for e in data["edges"])
+    second = _cli(tmp_path, "network", "sym0", "--html", str(tmp_path / "sym0.html"))
+    assert second.exit_code == 0 and "seed" in second.output and "@off0" in second.output
+    assert (tmp_path / "page.png").stat().st_size > 10_000
+
+    census = _cli(tmp_path, "census", "--plot", str(tmp_path / "census.png"), "--bootstrap", "3", "--json")
+    assert census.exit_code == 0, census.output
+    doc = json.loads(census.output)
+    assert doc["seeds"] == 1 and doc["days"][-1]["suspended"] == 1
+    assert (tmp_path / "census.png").read_bytes()[:4] == b"\x89PNG"
+
+    coord = _cli(tmp_path, "coordination", "--json", "--min-items", "2", "--window", "120")
+    assert coord.exit_code == 0, coord.output
+    rows = [json.loads(line) for line in coord.output.splitlines()]
+    reposts = [r for r in rows if r["kind"] == "co_repost"]
+    assert reposts and all(r["items"] >= 2 for r in reposts)
+    assert {r["a"] for r in reposts} | {r["b"] for r in reposts} <= set(world.network)
+
+    assert _cli(tmp_path, "network", "@nobody").exit_code == 1
