@@ -37,12 +37,18 @@ def enqueue(
 def deliver_due(
     engine: Engine,
     sinks: Mapping[str, Sink],
-    max_attempts: int = 8,
-    retry_base_seconds: float = 5.0,
+    max_attempts: int | None = None,
+    retry_base_seconds: float | None = None,
     now: datetime | None = None,
     action_ids: list[int] | None = None,
 ) -> dict[str, int]:
-    """Try every pending delivery that is due; returns counts of sent / retrying / failed."""
+    """Try every pending delivery that is due; returns counts of sent / retrying / failed.
+
+    The retry policy defaults to the one the sink set carries (``[review] max_attempts``,
+    ``retry_base_seconds``).
+    """
+    max_attempts = max_attempts or getattr(sinks, "max_attempts", 8)
+    retry_base_seconds = retry_base_seconds or getattr(sinks, "retry_base_seconds", 5.0)
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     now = now or datetime.now(UTC)
     with _lock:

@@ -21,7 +21,9 @@ class ReviewService:
         self.engine = store.engine
         self.settings = settings or ReviewSettings.from_config(cfg)
         self.users = Users(self.engine, self.settings.argon2)
-        self.sinks = build_sinks(self.settings.sinks, self.settings.path)
+        self.sinks = build_sinks(
+            self.settings.sinks, self.settings.path, self.settings.max_attempts, self.settings.retry_base_seconds
+        )
         self._last_sync = 0.0
         self._lock = threading.Lock()
 

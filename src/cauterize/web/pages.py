@@ -55,12 +55,12 @@ def _who(request: Request, min_role: str = "viewer") -> tuple[Principal, str]:
     return p, csrf
 
 
-def _render(request: Request, name: str, p: Principal, csrf: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+def _render(request: Request, name: str, p: Principal, csrf: str, **ctx: Any) -> HTMLResponse:
     return templates.TemplateResponse(
         request,
         name,
         {"user": p, "csrf": csrf, "queues": cases.queue_counts(request.app.state.svc.engine), **ctx},
-        status_code=status,
+        status_code=200,
     )
 
 

@@ -17,9 +17,20 @@ from cauterize.review.sinks.webhook import WebhookSink
 KINDS: dict[str, type[Sink]] = {"jsonl": JsonlSink, "webhook": WebhookSink, "platform": PlatformSink}
 
 
-def build_sinks(configs: list[dict[str, Any]], resolve: Any) -> dict[str, Sink]:
+class SinkSet(dict[str, Sink]):
+    """The configured sinks, with the retry policy their outbox rows follow."""
+
+    def __init__(self, max_attempts: int = 8, retry_base_seconds: float = 5.0):
+        super().__init__()
+        self.max_attempts = max_attempts
+        self.retry_base_seconds = retry_base_seconds
+
+
+def build_sinks(
+    configs: list[dict[str, Any]], resolve: Any, max_attempts: int = 8, retry_base_seconds: float = 5.0
+) -> SinkSet:
     """Sinks from ``[[review.sinks]]`` entries; ``resolve`` turns a relative path into a real one."""
-    out: dict[str, Sink] = {}
+    out = SinkSet(max_attempts, retry_base_seconds)
     for raw in configs:
         raw = dict(raw)
         kind = raw.pop("kind", None)

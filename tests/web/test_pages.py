@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner
+
+from tests.web.conftest import login
+
+
+def test_pages_need_a_login_and_a_wrong_password_is_refused(app):
+    client = TestClient(app)
+    r = client.get("/queues/ban_evasion", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    r = client.post(
+        "/login", data={"username": "alice", "password": "nope nope", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert r.headers["location"] == "/login?error=bad"
+    # A log-in form without its CSRF token is refused too.
+    fresh = TestClient(app)
+    r = fresh.post("/login", data={"username": "alice", "password": "a long passphrase"}, follow_redirects=False)
+    assert r.headers["location"] == "/login?error=expired"
+
+
+def test_queue_and_case_pages_show_the_lineage_side_by_side(app):
+    client = TestClient(app)
+    login(client, "alice")
+    q = client.get("/queues/ban_evasion")
+    assert "@ashen_media2" in q.text and "@ashen_media" in q.text and "followers/h" in q.text
+    case_id = re.search(r'href="/cases/(\d+)"', q.text).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    assert page.index("acct-card parent") < page.index("acct-card child")
+    assert "same avatar" in page and 'id="act-suspend"' in page
+    assert "media blurred" in page  # media blurred by default
+
+
+def test_forms_need_the_csrf_token(app):
+    client = TestClient(app)
+    csrf = login(client, "alice")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    r = client.post(f"/cases/{case_id}/actions", data={"action": "dismiss", "scope": "case"}, follow_redirects=False)
+    assert r.status_code == 403
+    r = client.post(
+        f"/cases/{case_id}/actions",
+        data={"action": "dismiss", "scope": "case", "csrf_token": "forged"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 403
+    r = client.post(
+        f"/cases/{case_id}/actions",
+        data={"action": "dismiss", "scope": "case", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "dismissed" in client.get(f"/cases/{case_id}").text
+    # The JSON API with a session cookie needs the token in a header.
+    assert client.post(f"/api/v1/cases/{case_id}/appeals", json={"reason": "x"}).status_code == 403
+    r = client.post(f"/api/v1/cases/{case_id}/appeals", json={"reason": "x"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200
+
+
+def test_a_viewer_sees_no_action_bar_and_cannot_post(app):
+    client = TestClient(app)
+    csrf = login(client, "vera")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    assert 'id="act-suspend"' not in page and 'id="read-only"' in page
+    r = client.post(f"/cases/{case_id}/actions", data={"action": "suspend", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 403
+
+
+def test_the_threat_case_page_withholds_the_threatened_party(app):
+    client = TestClient(app)
+    login(client, "lee")
+    q = client.get("/queues/threat").text
+    case_id = re.search(r'href="/cases/(\d+)"', q).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    assert "dana_staffer" not in page and "staff will pay" not in page
+    assert "withheld" in page and 'id="evidence-package"' in page
+
+
+def test_sessions_expire(app, monkeypatch):
+    client = TestClient(app)
+    login(client, "alice")
+    assert client.get("/queues/ban_evasion", follow_redirects=False).status_code == 200
+    later = TimestampSigner.get_timestamp(TimestampSigner("k")) + 9 * 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    r = client.get("/queues/ban_evasion", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
