@@ -4,6 +4,7 @@ import json
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import ClassVar
 
 import pytest
 
@@ -14,7 +15,6 @@ from cauterize.review import actions, alerts, backtest, cases, outbox
 from cauterize.review.actions import ActionRequest
 from cauterize.review.service import ReviewService
 from cauterize.review.sinks.platform import PlatformSink
-from cauterize.review.sinks.webhook import WebhookSink
 from tests.conftest import ev, jsonl
 from tests.review.conftest import ALICE
 from tests.review.world import review_config, world_bytes
@@ -22,9 +22,9 @@ from tests.review.world import review_config, world_bytes
 
 class _Flaky(BaseHTTPRequestHandler):
     fail_first = 2
-    received: list[tuple[dict, dict]] = []
+    received: ClassVar[list[tuple[dict, dict]]] = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         cls = type(self)
         if cls.fail_first > 0:
