@@ -13,7 +13,8 @@ linear instead of quadratic in the burst and removes the least informative co-ac
 Two implementations with the same result (tests check they agree):
 
 * :func:`co_action_pairs`, batch, vectorised with numpy: sort by (item, time), then compare
-  each post with the one ``k`` places later for k = 1, 2, ... until no pair is within the window;
+  each post with the one ``k`` places later for k = 1, 2, ..., keeping only the posts that still
+  have a partner within the window;
 * :class:`CoActionTracker`, live: per item, the posts of the last window; each new post pairs
   with those. Items idle for ``forget_after`` seconds are forgotten (their co-actions stay counted).
 """
@@ -62,7 +63,9 @@ class Pairs:
 def co_action_pairs(
     item: np.ndarray, t: np.ndarray, account: np.ndarray, window: float = 60.0, max_burst: int = 50
 ) -> Pairs:
-    """Batch: every pair of accounts that posted the same item within ``window`` seconds."""
+    """Batch: every pair of accounts that posted the same item within ``window`` seconds.
+
+    Account ids must be below 2**31 (they are node numbers, not platform ids)."""
     item = np.asarray(item, np.int64)
     t = np.asarray(t, np.float64)
     account = np.asarray(account, np.int64)
@@ -78,32 +81,41 @@ def co_action_pairs(
             keep = ~np.isin(item, bad)
             item, t, account = item[keep], t[keep], account[keep]
     a_parts, b_parts, i_parts, t_parts = [], [], [], []
+    # Positions whose post k places later is still the same item within the window; a position
+    # that fails at k fails at every larger k (sorted by time within an item), so it is dropped
+    # and the work is proportional to the pairs found, not to posts times the largest burst.
+    n = len(item)
+    idx = np.arange(n - 1, dtype=np.int64)
     k = 1
-    while k < len(item):
-        close = (item[k:] == item[:-k]) & (t[k:] - t[:-k] <= window)
-        if not close.any():
+    while len(idx):
+        idx = idx[idx + k < n]
+        j = idx + k
+        close = (item[j] == item[idx]) & (t[j] - t[idx] <= window)
+        idx, j = idx[close], j[close]
+        if not len(idx):
             break
-        m = close & (account[k:] != account[:-k])
-        x, y = account[:-k][m], account[k:][m]
+        m = account[j] != account[idx]
+        x, y = account[idx[m]], account[j[m]]
         a_parts.append(np.minimum(x, y))
         b_parts.append(np.maximum(x, y))
-        i_parts.append(item[k:][m])
-        t_parts.append(t[k:][m])
+        i_parts.append(item[j[m]])
+        t_parts.append(t[j[m]])
         k += 1
     if not a_parts:
         e = np.empty(0, np.int64)
         return Pairs(e, e.copy(), e.copy(), np.empty(0), trending)
     a, b = np.concatenate(a_parts), np.concatenate(b_parts)
     it, tt = np.concatenate(i_parts), np.concatenate(t_parts)
-    # Distinct (a, b, item), then count items per (a, b).
-    o = np.lexsort((it, b, a))
-    a, b, it, tt = a[o], b[o], it[o], tt[o]
-    new_pair = np.concatenate([[True], (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    # Distinct (a, b, item), then count items per (a, b); (a, b) packed in one int64 key.
+    key = (a << 31) | b
+    o = np.lexsort((it, key))
+    key, it, tt = key[o], it[o], tt[o]
+    new_pair = np.concatenate([[True], key[1:] != key[:-1]])
     distinct = new_pair | np.concatenate([[True], it[1:] != it[:-1]])
     starts = np.flatnonzero(new_pair)
     items = np.add.reduceat(distinct.astype(np.int64), starts)
     last = np.maximum.reduceat(tt, starts)
-    return Pairs(a[starts], b[starts], items, last, trending)
+    return Pairs(key[starts] >> 31, key[starts] & ((1 << 31) - 1), items, last, trending)
 
 
 @dataclass(slots=True)
