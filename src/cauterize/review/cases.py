@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import Integer, and_, case, cast, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from cauterize.review.settings import ReviewSettings
@@ -193,8 +193,14 @@ def _case_for_decision(
     priority = dec["action"] == "escalate"
     restricted: list[dict[str, Any]] = []
     if queue == "threat":
-        mentions = _post_mentions(conn, platform, dec.get("post_id"))
+        mentions, text = _post_mentions(conn, platform, dec.get("post_id"))
         restricted = threatened_parties(evidence, mentions)
+        if text:
+            from cauterize.content.targets import threat_target
+
+            target = threat_target(text, mentions=len(mentions))
+            if target.text and not any(t["text"] == target.text for t in restricted):
+                restricted.append({"type": target.type, "text": target.text})
     if case_id is None:
         root = link[2] or link[0] if link else account
         res = conn.execute(
@@ -251,20 +257,22 @@ def _is_root(conn: Connection, case_id: int, account_id: str) -> bool:
     return conn.execute(select(C.c.root_account_id).where(C.c.id == case_id)).scalar_one() == account_id
 
 
-def _post_mentions(conn: Connection, platform: str, post_id: str | None) -> list[str]:
+def _post_mentions(conn: Connection, platform: str, post_id: str | None) -> tuple[list[str], str | None]:
+    """The accounts a post mentions (handles and ids) and its text."""
     if not post_id:
-        return []
+        return [], None
     p = s.posts
-    mentions = conn.execute(
-        select(p.c.mentions).where(p.c.platform == platform, p.c.post_id == post_id)
-    ).scalar_one_or_none()
+    row = conn.execute(select(p.c.mentions, p.c.text).where(p.c.platform == platform, p.c.post_id == post_id)).first()
+    if row is None:
+        return [], None
+    mentions = row.mentions
     out = []
     for m in mentions or []:
         if isinstance(m, dict):
             out += [str(x) for x in (m.get("handle"), m.get("account_id")) if x]
         else:
             out.append(str(m))
-    return out
+    return out, row.text
 
 
 def refresh_reach(conn: Connection, case_id: int) -> float:
@@ -328,7 +336,14 @@ def list_cases(
     """Cases of a queue, most urgent first: priority, then risk, then reach."""
     now = now or datetime.now(UTC)
     a = s.accounts
-    q = select(C).order_by(C.c.priority.desc(), C.c.risk.desc(), C.c.reach.desc(), C.c.id).limit(limit).offset(offset)
+    # Risk in tenths first (0.97 and 0.99 are the same call for a person), then reach.
+    risk_band = cast(C.c.risk * 10, Integer)
+    q = (
+        select(C)
+        .order_by(C.c.priority.desc(), risk_band.desc(), C.c.reach.desc(), C.c.risk.desc(), C.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
     if queue:
         q = q.where(C.c.queue == queue)
     if status == "open":
