@@ -36,6 +36,12 @@ def main() -> None:
     ap.add_argument("--seed-share", type=float, default=0.05)
     ap.add_argument("--draws", type=int, default=3)
     ap.add_argument("--bootstrap", type=int, default=20)
+    ap.add_argument(
+        "--seed-source",
+        choices=["truth", "enforcement"],
+        default="truth",
+        help="truth: a random --seed-share of the network; enforcement: the platform's suspensions (one draw)",
+    )
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     work = Path(args.work)
@@ -66,11 +72,18 @@ def main() -> None:
     truth = read_truth(truth_path)
     store = open_store(load_config(cfg_path))
     report: dict = {"scenario": args.scenario, "seed": args.seed, "seed_share": args.seed_share, "draws": []}
-    for draw in range(args.draws):
-        seeds = ne.pick_seeds(truth, args.seed_share, draw)
-        settings = NetworkSettings(seeds_from_enforcement=False, seeds=[k[1] for k in seeds], bootstrap=args.bootstrap)
+    for draw in range(args.draws if args.seed_source == "truth" else 1):
+        if args.seed_source == "truth":
+            seeds = ne.pick_seeds(truth, args.seed_share, draw)
+            settings = NetworkSettings(
+                seeds_from_enforcement=False, seeds=[k[1] for k in seeds], bootstrap=args.bootstrap
+            )
+        else:
+            settings = NetworkSettings(bootstrap=args.bootstrap)
         a = analyse_store(store, settings, truth.header.platform, save=False)
         r, g = a.scores, a.graph
+        if args.seed_source == "enforcement":
+            seeds = [(g.platform, g.keys[i]) for i in r.seeds.tolist()]
         keys = [(g.platform, k) for k in g.keys]
         raw = {keys[i]: float(r.score[i]) for i in range(g.n)}
         adj = {keys[i]: float(r.adjusted[i]) for i in range(g.n)}

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cauterize.cli.common import ConfigOption, console
+from cauterize.cli.common import ConfigOption, console, err_console
 
 
 def census(
@@ -87,7 +87,11 @@ def census(
     if plot:
         from cauterize.network.plot import census_plot
 
-        census_plot(days, plot, f"Estimated active network accounts per day ({plat})", method)
+        try:
+            census_plot(days, plot, f"Estimated active network accounts per day ({plat})", method)
+        except RuntimeError as exc:
+            err_console.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from None
         if not as_json:
             console.print(f"wrote {plot}")
 

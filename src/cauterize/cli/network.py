@@ -98,7 +98,7 @@ def network(
         t = Table(
             "account",
             "id",
-            "interactions (decayed weight)",
+            "interactions (decayed weight; → by the account, ← by them)",
             "closeness",
             "status",
             "role",
@@ -125,7 +125,9 @@ def network(
                 }
             )
         console.print(
-            f"@{label}: closeness {r.closeness[center]:.3f}, adjusted {r.adjusted[center]:.3f}"
+            f"@{label}: {_kind(center, -1, r, seeds)}, closeness {r.closeness[center]:.3f}, adjusted {r.adjusted[center]:.3f}"
+            + (f", role {r.roles[center]}" if center in r.roles else "")
+            + (f", community {int(r.community[center])}" if r.community[center] >= 0 else "")
             + (f", protected ({'; '.join(r.reasons[center])})" if r.protected[center] else "")
         )
         console.print(t)
@@ -164,7 +166,11 @@ def network(
         out.write_text(page.render_html(f"Network around @{label}", subtitle, data, table_rows), encoding="utf-8")
         console.print(f"wrote {out}")
         if png:
-            page.render_png(data, png, f"Network around @{label} ({subtitle})")
+            try:
+                page.render_png(data, png, f"Network around @{label} ({subtitle})")
+            except RuntimeError as exc:
+                err_console.print(f"[red]{exc}[/]")
+                raise typer.Exit(2) from None
             console.print(f"wrote {png}")
 
 

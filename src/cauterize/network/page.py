@@ -87,8 +87,8 @@ function draw() {
     ctx.fillStyle = D.colours[n.kind] || '#999';
     ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.fill();
     if (i === focus) { ctx.strokeStyle = '#000'; ctx.lineWidth = 2; ctx.stroke(); }
-    if (n.kind === 'center' || scale > 1.4 || i === focus) {
-      ctx.fillStyle = '#111'; ctx.font = '11px sans-serif'; ctx.fillText(n.label, x + r + 2, y + 3);
+    if (n.kind === 'center' || scale > 1.4 || i === focus || (D.nodes.length <= 60 && n.kind !== 'other')) {
+      ctx.fillStyle = '#111'; ctx.font = (n.kind === 'center' ? 'bold 12px' : '10px') + ' sans-serif'; ctx.fillText(n.label, x + r + 2, y + 3);
     }
   });
 }
@@ -159,6 +159,9 @@ def render_html(title: str, subtitle: str, data: dict[str, Any], table: list[dic
 
 def render_png(data: dict[str, Any], path: str | Path, title: str) -> None:
     """The page's graph drawn with matplotlib (same layout, colours and sizes)."""
+    from cauterize.network.plot import require_matplotlib
+
+    require_matplotlib()
     import matplotlib
 
     matplotlib.use("Agg")

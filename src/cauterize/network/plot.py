@@ -8,7 +8,15 @@ from pathlib import Path
 from cauterize.network.census import CensusDay
 
 
+def require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise RuntimeError("plots need matplotlib: pip install 'cauterize[plot]'") from None
+
+
 def census_plot(days: Sequence[CensusDay], path: str | Path, title: str, method: str) -> None:
+    require_matplotlib()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -26,7 +34,7 @@ def census_plot(days: Sequence[CensusDay], path: str | Path, title: str, method:
     )
     ax.set_ylabel("accounts")
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper right", fontsize=8)
     ax.grid(alpha=0.3)
     ax2.plot(x, [d.followers for d in days], "s-", color="tab:purple")
     ax2.set_ylabel("followers reached")

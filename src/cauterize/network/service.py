@@ -127,7 +127,8 @@ def neighbourhood(
     from cauterize.network.graph import KINDS
 
     rows: dict[int, dict[str, Any]] = {}
-    for direction, mine, other in (("out", t.src, t.dst), ("in", t.dst, t.src)):
+    # "→kind": the center did it to them; "←kind": they did it to the center.
+    for direction, mine, other in (("→", t.src, t.dst), ("←", t.dst, t.src)):
         sel = np.flatnonzero(mine == center)
         for e in sel.tolist():
             kind = KINDS[int(t.kind[e])]
@@ -135,6 +136,6 @@ def neighbourhood(
                 continue
             j = int(other[e])
             row = rows.setdefault(j, {"node": j, "account_id": graph.keys[j], "total": 0.0, "kinds": {}})
-            row["kinds"][f"{direction}:{kind}"] = round(float(w[e]), 3)
+            row["kinds"][f"{direction}{kind}"] = round(float(w[e]), 3)
             row["total"] += float(w[e])
     return sorted(rows.values(), key=lambda r: -r["total"])[:limit]
