@@ -80,7 +80,7 @@ def log_in(driver: Any, base: str, username: str, password: str) -> None:
 
 
 def take_screenshots(base: str, out: Path, username: str, password: str) -> list[Path]:
-    """Queue view and case view (parent and child side by side), as PNGs in ``out``."""
+    """Queue view, case view (parent and child side by side) and a threat case, as PNGs in ``out``."""
     from selenium.webdriver.common.by import By
 
     out.mkdir(parents=True, exist_ok=True)
@@ -92,13 +92,26 @@ def take_screenshots(base: str, out: Path, username: str, password: str) -> list
         path = out / "console-queue.png"
         driver.save_screenshot(str(path))
         shots.append(path)
-        first = driver.find_element(By.CSS_SELECTOR, "a.case-link").get_attribute("href")
-        driver.get(first)
+        # The most urgent case with an account still up (the platform suspends some itself).
+        first = driver.execute_script(
+            "const r = Array.from(document.querySelectorAll('#queue-table tr.row'))"
+            ".find(r => r.querySelector('.acct.st-active')) || document.querySelector('#queue-table tr.row');"
+            "return r.dataset.href;"
+        )
+        driver.get(base + first)
         height = min(int(driver.execute_script("return document.getElementById('evidence').offsetTop")), 2200)
         driver.set_window_size(1440, max(height + 40, 1000))
         path = out / "console-case.png"
         driver.save_screenshot(str(path))
         shots.append(path)
+        driver.set_window_size(1440, 1000)
+        driver.get(f"{base}/queues/threat")
+        threat = driver.find_elements(By.CSS_SELECTOR, "a.case-link")
+        if threat:
+            driver.get(threat[0].get_attribute("href"))
+            path = out / "console-threat.png"
+            driver.save_screenshot(str(path))
+            shots.append(path)
     finally:
         driver.quit()
     return shots
@@ -112,7 +125,7 @@ def screenshots(
     ] = None,
     seed: Annotated[int, typer.Option(help="Simulation seed of the demo world.")] = 7,
 ) -> None:
-    """Make docs/img/console-queue.png and console-case.png from a demo world in a headless chromium."""
+    """Make docs/img/console-{queue,case,threat}.png from a demo world in a headless chromium."""
     from cauterize.cli.demo import DEMO_PASSWORD, prepare_demo
     from cauterize.web.server import console_in_thread
 
