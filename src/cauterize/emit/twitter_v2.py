@@ -216,7 +216,11 @@ class _PageWriter:
         return _encoder.encode(page)
 
     def user_pages(self, page_size: int) -> Iterator[bytes]:
-        pending = [uid for uid in self.profiles if uid not in self.written_users]
+        # A users-lookup page carries no time, so a reader can date a profile only by the user's
+        # own created_at; profiles known only from changes (no creation seen) would be rejected.
+        pending = [
+            uid for uid, p in self.profiles.items() if uid not in self.written_users and p.get("created_at") is not None
+        ]
         for start in range(0, len(pending), page_size):
             chunk = pending[start : start + page_size]
             users = [user_object(uid, self.profiles[uid]) for uid in chunk]
