@@ -104,3 +104,20 @@ def test_network_census_and_coordination_commands(world, tmp_path):
     assert {r["a"] for r in reposts} | {r["b"] for r in reposts} <= set(world.network)
 
     assert _cli(tmp_path, "network", "@nobody").exit_code == 1
+
+
+def test_page_escapes_account_text():
+    from cauterize.network import page
+
+    nodes = [
+        {
+            "id": "1",
+            "label": "@</script><img src=x onerror=alert(1)>",
+            "kind": "center",
+            "followers": 3,
+            "info": ["<b>x</b>"],
+        }
+    ]
+    html = page.render_html("t<", "s", page.page_data(nodes, []), [{"account": "<i>a</i>"}])
+    assert "</script><img" not in html and "<i>a</i>" not in html and "&lt;i&gt;a&lt;/i&gt;" in html
+    assert "esc(n.label)" in html  # tooltips escape what they insert

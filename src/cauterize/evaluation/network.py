@@ -15,7 +15,7 @@ from cauterize.evaluation.stats import roc_auc
 from cauterize.evaluation.truth import LABEL_EXTREMIST, Truth
 
 Key = tuple[str, str]
-WATCHERS = ("journalist", "researcher", "monitor", "counter_messaging")
+WATCHERS = ("journalist", "researcher", "monitor", "counter_messaging", "police", "government", "news")
 #: Truth roles folded into the roles the network analysis reports.
 ROLE_OF = {
     "official": "official/media",
@@ -50,8 +50,8 @@ def membership(truth: Truth, scores: Mapping[Key, float], seeds: set[Key], all_k
 def watchers_in_top(
     truth: Truth, scores: Mapping[Key, float], all_keys: list[Key], share: float = 0.10
 ) -> dict[str, Any]:
-    """How many watcher accounts (journalist, researcher, monitor, counter-messaging) rank in the
-    top ``share`` of all accounts by score (ties at the cut broken against the watcher)."""
+    """How many watcher accounts (journalist, researcher, monitor, counter-messaging, police,
+    government, news) rank in the top ``share`` of all accounts by score (zero never counts)."""
     ranked = sorted(all_keys, key=lambda k: -scores.get(k, 0.0))
     cut = max(1, int(len(ranked) * share))
     threshold = scores.get(ranked[cut - 1], 0.0)

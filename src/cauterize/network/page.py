@@ -100,7 +100,8 @@ function at(mx, my) {
 function show(i, mx, my) {
   if (i === null) { tip.style.display = 'none'; return; }
   const n = D.nodes[i];
-  tip.innerHTML = '<b>' + n.label + '</b> <small>' + n.id + '</small><br>' + n.info.map(s => s.replace(/</g, '&lt;')).join('<br>');
+  const esc = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  tip.innerHTML = '<b>' + esc(n.label) + '</b> <small>' + esc(n.id) + '</small><br>' + n.info.map(esc).join('<br>');
   tip.style.left = (mx + 14) + 'px'; tip.style.top = (my + 14) + 'px'; tip.style.display = 'block';
 }
 cv.addEventListener('mousedown', e => { drag = [e.offsetX - ox, e.offsetY - oy, e.offsetX, e.offsetY]; });
