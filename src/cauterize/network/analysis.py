@@ -50,6 +50,12 @@ class NetworkScores:
     promotion: Any = None
     promotion_weights: np.ndarray | None = None
     member_closeness: float = 0.1
+    is_seed: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.is_seed is None:
+            self.is_seed = np.zeros(len(self.score), bool)
+            self.is_seed[self.seeds] = True
 
     def rank(self) -> np.ndarray:
         """1 = closest (by adjusted score); ties share the order they come in."""
@@ -62,7 +68,7 @@ class NetworkScores:
         ev: dict[str, Any] = {
             "proximity": float(self.score[i]),
             "closeness": float(self.closeness[i]),
-            "seed": bool(i in set(self.seeds.tolist())) if len(self.seeds) < 10_000 else None,
+            "seed": bool(self.is_seed[i]),
             "spreads_network": round(float(self.direction.spread_out[i]), 4),
             "talks_to_network": round(float(self.direction.talk_out[i]), 4),
             "promoted_by_network": round(float(self.direction.promoted_in[i]), 4),
