@@ -89,3 +89,20 @@ def test_sessions_expire(app, monkeypatch):
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
     r = client.get("/queues/ban_evasion", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_odd_form_input_is_refused_not_crashed(app):
+    client = TestClient(app)
+    csrf = login(client, "alice")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    bad = {"action": "dismiss", "scope": "case", "csrf_token": csrf, "reason": "a\x00b"}
+    assert client.post(f"/cases/{case_id}/actions", data=bad, follow_redirects=False).status_code == 422
+    assert client.get(f"/cases/{2**40}").status_code == 422
+    assert client.get("/cases/999").status_code == 404
+    page = client.get(f"/cases/{case_id}/preview?action=suspend&scope=account&account_id=nobody")
+    assert page.status_code == 422
+    # A log-in attempt with an impossible username is simply refused.
+    fresh = TestClient(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', fresh.get("/login").text).group(1)
+    r = fresh.post("/login", data={"username": "a\x00", "password": "x", "csrf_token": token}, follow_redirects=False)
+    assert r.headers["location"] == "/login?error=bad"

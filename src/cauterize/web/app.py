@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -28,6 +30,32 @@ HERE = Path(__file__).parent
 log = logging.getLogger("cauterize.web")
 
 
+def _background_loop(svc: ReviewService):  # type: ignore[no-untyped-def]
+    """Every 5 s: retry sink deliveries, and open cases for decisions other processes wrote."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(5.0):
+                try:
+                    svc.deliver()
+                    svc.sync()
+                except Exception:  # keep the loop alive; the error is in the log
+                    log.exception("background review loop")
+
+        thread = threading.Thread(target=loop, name="review-loop", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=10)
+
+    return lifespan
+
+
 def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     from cauterize.app import build_pipeline, open_store
 
@@ -36,6 +64,7 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     svc = ReviewService(cfg, store)
     svc.sync()
     app = FastAPI(
+        lifespan=_background_loop(svc) if background else None,
         title="cauterize review console",
         version="0.1.0",
         summary="Cases, queues, actions, appeals, escalation and audit over cauterize's decisions.",
@@ -63,27 +92,5 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
             {"status": exc.status_code, "detail": exc.detail, "user": None},
             status_code=exc.status_code,
         )
-
-    if background:
-        stop = threading.Event()
-
-        def loop() -> None:
-            # Retries of sink deliveries, and cases for decisions written by other processes.
-            while not stop.wait(5.0):
-                try:
-                    svc.deliver()
-                    svc.sync()
-                except Exception:  # keep the loop alive; the error is in the log
-                    log.exception("background review loop")
-
-        thread = threading.Thread(target=loop, name="review-loop", daemon=True)
-
-        @app.on_event("startup")
-        def _start() -> None:
-            thread.start()
-
-        @app.on_event("shutdown")
-        def _stop() -> None:
-            stop.set()
 
     return app

@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from cauterize.policy.actions import REVIEW_ACTIONS, ActionRefused
 from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
-from cauterize.review.auth import Principal
-from cauterize.web.deps import _clean
+from cauterize.review.auth import _USERNAME, Principal
+from cauterize.web.deps import CaseId, _clean
 from cauterize.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, csrf_ok, principal_from
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -39,6 +39,14 @@ templates.env.filters["age"] = _age
 templates.env.filters["time"] = _time
 templates.env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=1, default=str, ensure_ascii=False)
 templates.env.globals["QUEUE_TITLES"] = cases.QUEUE_TITLES
+
+
+def _text(v: str) -> str:
+    """Form text a database can store (no NUL, valid Unicode), else 422."""
+    try:
+        return _clean(v)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
 
 
 class NeedLogin(Exception):
@@ -91,9 +99,10 @@ def build_pages() -> APIRouter:
         sessions, svc = request.app.state.sessions, request.app.state.svc
         if not sessions.check_prelogin(request, csrf_token):
             return RedirectResponse("/login?error=expired", status_code=303)
-        user = svc.users.authenticate(username, password)
+        valid_name = _USERNAME.match(username) is not None and "\x00" not in password
+        user = svc.users.authenticate(username, password) if valid_name else None
         if user is None:
-            audit.record(svc.engine, username[:64] or "?", "login_failed", {})
+            audit.record(svc.engine, username if valid_name else "?", "login_failed", {})
             return RedirectResponse("/login?error=bad", status_code=303)
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         resp = RedirectResponse(target, status_code=303)
@@ -130,11 +139,9 @@ def build_pages() -> APIRouter:
         return _render(request, "queue.html", p, csrf, queue=queue, status=status, cases=rows)
 
     @r.get("/cases/{case_id}", response_class=HTMLResponse)
-    def case_page(request: Request, case_id: int) -> HTMLResponse:
+    def case_page(request: Request, case_id: CaseId) -> HTMLResponse:
         p, csrf = _who(request)
         svc = request.app.state.svc
-        if not 1 <= case_id <= 2**31 - 1:
-            raise HTTPException(404, "no such case")
         file = casefile.case_file(svc.engine, case_id)
         if file is None:
             raise HTTPException(404, f"no case {case_id}")
@@ -161,7 +168,7 @@ def build_pages() -> APIRouter:
     @r.get("/cases/{case_id}/preview", response_class=HTMLResponse)
     def preview_page(
         request: Request,
-        case_id: int,
+        case_id: CaseId,
         action: str,
         scope: str = "lineage",
         account_id: Annotated[list[str] | None, Query()] = None,
@@ -169,7 +176,9 @@ def build_pages() -> APIRouter:
     ) -> HTMLResponse:
         p, csrf = _who(request)
         svc = request.app.state.svc
-        req = actions.ActionRequest(action, scope, list(account_id or []), post_id or None)
+        req = actions.ActionRequest(
+            action, scope, [_text(x)[:128] for x in account_id or []], _text(post_id)[:128] if post_id else None
+        )
         try:
             plan = actions.preview(svc.engine, case_id, req)
         except actions.CaseNotFound:
@@ -189,7 +198,7 @@ def build_pages() -> APIRouter:
     @r.post("/cases/{case_id}/actions")
     def act(
         request: Request,
-        case_id: int,
+        case_id: CaseId,
         action: Annotated[str, Form(max_length=32)],
         csrf_token: Annotated[str, Form(max_length=200)] = "",
         scope: Annotated[str, Form(max_length=16)] = "lineage",
@@ -202,7 +211,7 @@ def build_pages() -> APIRouter:
         _check_csrf(csrf, csrf_token)
         svc = request.app.state.svc
         req = actions.ActionRequest(
-            action, scope, list(account_ids or []), post_id or None, _clean(reason), idem or None
+            action, scope, list(account_ids or []), post_id or None, _text(reason), idem or None
         )
         try:
             actions.perform(svc.engine, p, case_id, req, svc.sinks)
@@ -215,14 +224,14 @@ def build_pages() -> APIRouter:
     @r.post("/cases/{case_id}/appeal")
     def appeal(
         request: Request,
-        case_id: int,
+        case_id: CaseId,
         reason: Annotated[str, Form(min_length=1, max_length=2000)],
         csrf_token: Annotated[str, Form(max_length=200)] = "",
     ) -> Response:
         p, csrf = _who(request, "reviewer")
         _check_csrf(csrf, csrf_token)
         try:
-            appeals.file_appeal(request.app.state.svc.engine, p, case_id, _clean(reason))
+            appeals.file_appeal(request.app.state.svc.engine, p, case_id, _text(reason))
         except actions.CaseNotFound:
             raise HTTPException(404, f"no case {case_id}") from None
         except ActionRefused as exc:
@@ -232,7 +241,7 @@ def build_pages() -> APIRouter:
     @r.post("/appeals/{appeal_id}/decide")
     def decide(
         request: Request,
-        appeal_id: int,
+        appeal_id: CaseId,
         outcome: Annotated[str, Form(max_length=16)],
         reason: Annotated[str, Form(max_length=2000)] = "",
         csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -241,7 +250,7 @@ def build_pages() -> APIRouter:
         _check_csrf(csrf, csrf_token)
         svc = request.app.state.svc
         try:
-            ap = appeals.decide_appeal(svc.engine, p, appeal_id, outcome, _clean(reason), svc.sinks)
+            ap = appeals.decide_appeal(svc.engine, p, appeal_id, outcome, _text(reason), svc.sinks)
         except actions.CaseNotFound:
             raise HTTPException(404, f"no appeal {appeal_id}") from None
         except ActionRefused as exc:
@@ -249,7 +258,7 @@ def build_pages() -> APIRouter:
         return RedirectResponse(f"/cases/{ap['case_id']}#appeals", status_code=303)
 
     @r.get("/cases/{case_id}/evidence-package")
-    def package(request: Request, case_id: int) -> Response:
+    def package(request: Request, case_id: CaseId) -> Response:
         p, _ = _who(request, "lead")
         from cauterize.review.escalation import build_package
 
