@@ -99,6 +99,11 @@ def test_reviewer_compares_parent_and_child_and_suspends_the_lineage(site):
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", media[0])
         media[0].click()
         assert "blurred" not in media[0].get_attribute("class")
+    # Greyscale for the whole console, on g and off again.
+    _key(driver, "g")
+    assert "grey" in driver.find_element("tag name", "body").get_attribute("class")
+    _key(driver, "g")
+    assert "grey" not in driver.find_element("tag name", "body").get_attribute("class")
     # s opens the preview of who is hit; confirm.
     _key(driver, "s", navigates=True)
     assert "/preview" in driver.current_url

@@ -106,3 +106,22 @@ def test_odd_form_input_is_refused_not_crashed(app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', fresh.get("/login").text).group(1)
     r = fresh.post("/login", data={"username": "a\x00", "password": "x", "csrf_token": token}, follow_redirects=False)
     assert r.headers["location"] == "/login?error=bad"
+
+
+def test_a_coordinated_cluster_is_previewed_then_restricted_in_bulk(app):
+    client = TestClient(app)
+    csrf = login(client, "alice")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    assert 'id="cluster-form"' in page and 'value="f1"' in page
+    preview = client.get(f"/cases/{case_id}/preview?action=restrict&scope=accounts&account_id=f1&account_id=f2").text
+    assert 'id="hit-count">2<' in preview and "@fan_f1" in preview and "@fan_f2" in preview
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', preview))
+    ids = re.findall(r'name="account_ids" value="([^"]+)"', preview)
+    data = {**form, "account_ids": ids, "reason": "amplifier cluster", "csrf_token": csrf}
+    assert client.post(f"/cases/{case_id}/actions", data=data, follow_redirects=False).status_code == 303
+    acts = app.state.svc.engine
+    from cauterize.review.actions import case_actions
+
+    done = [(a["action"], a["account_id"]) for a in case_actions(acts, int(case_id))]
+    assert done == [("restrict", "f1"), ("restrict", "f2")]

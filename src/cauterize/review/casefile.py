@@ -179,11 +179,33 @@ def case_file(engine: Engine, case_id: int, posts_per_account: int = 5) -> dict[
                 }
             )
     decisions = cases.case_decisions(engine, case_id)
+    driving_ids = sorted({d["post_id"] for d in decisions if d.get("post_id")})
+    with engine.connect() as conn:
+        driving = (
+            [
+                dict(x._mapping)
+                for x in conn.execute(
+                    select(s.posts)
+                    .where(s.posts.c.platform == platform, s.posts.c.post_id.in_(driving_ids[:200]))
+                    .order_by(s.posts.c.created_at)
+                )
+            ]
+            if driving_ids
+            else []
+        )
+    by_post: dict[str, list[str]] = {}
+    for d in decisions:
+        if d.get("post_id"):
+            by_post.setdefault(d["post_id"], []).append(d["rule"])
+    for post in driving:
+        post["rules"] = sorted(set(by_post.get(post["post_id"], [])))
+        post["handle"] = (by_id.get(post["account_id"]) or {}).get("account", {}).get("handle")
     file = {
         "case": case,
         "people": people,
         "pairs": pairs,
         "decisions": decisions,
+        "driving_posts": driving,
         "signals": signals,
         "reports": reports,
         "network": [{**x, "src_handle": handles.get(x["src"]), "dst_handle": handles.get(x["dst"])} for x in network],
@@ -191,12 +213,27 @@ def case_file(engine: Engine, case_id: int, posts_per_account: int = 5) -> dict[
     terms = protected_terms(case, handles)
     if terms is not None:
         _redact_file(file, terms)
+    # Promoters of the case's accounts: the candidates for a bulk action on a coordinated cluster.
+    member_ids = set(ids)
+    cluster: dict[str, dict[str, Any]] = {}
+    for p in people:
+        for x in p["promoters"]:
+            if x["account_id"] in member_ids or x["account_id"] == REDACTED:
+                continue
+            c = cluster.setdefault(
+                x["account_id"], {"account_id": x["account_id"], "handle": x["handle"], "promoted": 0}
+            )
+            c["promoted"] += x["total"]
+    file["cluster_candidates"] = sorted(cluster.values(), key=lambda c: (-c["promoted"], c["account_id"]))[:30]
     file["case"] = {k: v for k, v in case.items() if k != "restricted"}
     file["case"]["threatened_parties"] = len((case.get("restricted") or {}).get("threatened", []))
     return file
 
 
 def _redact_file(file: dict[str, Any], terms: list[str]) -> None:
+    for post in file["driving_posts"]:
+        post["text"] = redact(post["text"], terms)
+        post["mentions"] = [REDACTED] * len(post.get("mentions") or [])
     for p in file["people"]:
         for post in p["posts"]:
             post["text"] = redact(post["text"], terms)
