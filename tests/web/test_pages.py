@@ -125,3 +125,17 @@ def test_a_coordinated_cluster_is_previewed_then_restricted_in_bulk(app):
 
     done = [(a["action"], a["account_id"]) for a in case_actions(acts, int(case_id))]
     assert done == [("restrict", "f1"), ("restrict", "f2")]
+
+
+def test_repeated_failed_logins_lock_the_username(app):
+    client = TestClient(app)
+
+    def attempt(password):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+        data = {"username": "bob", "password": password, "csrf_token": token}
+        return client.post("/login", data=data, follow_redirects=False).headers["location"]
+
+    assert [attempt("wrong password") for _ in range(5)] == ["/login?error=bad"] * 5
+    # Now even the right password is refused for a while.
+    assert attempt("a long passphrase") == "/login?error=locked"
+    assert login(TestClient(app), "alice")  # others are not affected

@@ -23,7 +23,7 @@ from cauterize.review.service import ReviewService
 from cauterize.web.api import build_router
 from cauterize.web.deps import require
 from cauterize.web.ingest_api import ingest_router
-from cauterize.web.pages import NeedLogin, build_pages, templates
+from cauterize.web.pages import LoginThrottle, NeedLogin, build_pages, templates
 from cauterize.web.security import Sessions
 
 HERE = Path(__file__).parent
@@ -71,6 +71,7 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     )
     app.state.svc = svc
     app.state.sessions = Sessions(svc)
+    app.state.login_throttle = LoginThrottle()
     app.state.store = store
     app.include_router(ingest_router(cfg, store, pipeline, dependencies=[require("reviewer")], after=svc.sync))
     app.include_router(build_router())

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -47,6 +50,34 @@ def _text(v: str) -> str:
         return _clean(v)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+class LoginThrottle:
+    """After ``limit`` failed log-ins within ``window`` seconds a username is refused until they age out."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0):
+        self.limit, self.window = limit, window
+        self._fails: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, username: str) -> deque[float]:
+        q = self._fails.setdefault(username, deque())
+        cutoff = time.monotonic() - self.window
+        while q and q[0] < cutoff:
+            q.popleft()
+        return q
+
+    def locked(self, username: str) -> bool:
+        with self._lock:
+            return len(self._recent(username)) >= self.limit
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            self._recent(username).append(time.monotonic())
+
+    def clear(self, username: str) -> None:
+        with self._lock:
+            self._fails.pop(username, None)
 
 
 class NeedLogin(Exception):
@@ -100,10 +131,17 @@ def build_pages() -> APIRouter:
         if not sessions.check_prelogin(request, csrf_token):
             return RedirectResponse("/login?error=expired", status_code=303)
         valid_name = _USERNAME.match(username) is not None and "\x00" not in password
+        throttle: LoginThrottle = request.app.state.login_throttle
+        if valid_name and throttle.locked(username):
+            audit.record(svc.engine, username, "login_locked", {})
+            return RedirectResponse("/login?error=locked", status_code=303)
         user = svc.users.authenticate(username, password) if valid_name else None
         if user is None:
+            if valid_name:
+                throttle.failed(username)
             audit.record(svc.engine, username if valid_name else "?", "login_failed", {})
             return RedirectResponse("/login?error=bad", status_code=303)
+        throttle.clear(username)
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         resp = RedirectResponse(target, status_code=303)
         sessions.issue(resp, user.username)
