@@ -67,3 +67,33 @@ def test_truncating_the_newest_rows_is_found_against_a_kept_head(store):
     assert audit.verify(store.engine).ok  # a shorter chain is still a chain...
     v = audit.verify(store.engine, expected_head=kept)
     assert not v.ok and "newest rows deleted" in v.problem  # ...but not the one we kept the head of
+
+
+def test_concurrent_writers_never_fork_the_chain(store):
+    """Separate connections (as separate processes would have), no Python lock: the database's does it."""
+    import threading
+
+    from cauterize.store.db import make_engine
+
+    url = store.engine.url.render_as_string(hide_password=False)
+    errors = []
+
+    def write(who):
+        engine = make_engine(url)
+        try:
+            for i in range(10):
+                with engine.begin() as conn:
+                    audit.append(conn, who, "note", {"i": i})
+        except Exception as exc:  # collected: the assertion below names it
+            errors.append(repr(exc))
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=write, args=(f"w{k}",)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    v = audit.verify(store.engine)
+    assert v.ok and v.checked == 40

@@ -63,8 +63,13 @@ def append(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Chain one entry onto the log inside the caller's transaction."""
+    # Take the write lock before reading the last row, so two writers (threads or processes)
+    # can never both chain onto it: PostgreSQL by a table lock, SQLite by starting the write
+    # transaction first (a no-op update), which other writers then wait for.
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE review_audit IN EXCLUSIVE MODE"))
+    elif conn.dialect.name == "sqlite":
+        conn.execute(text("UPDATE review_audit SET seq = seq WHERE 1 = 0"))
     payload = json.loads(canonical(payload))  # what is stored is exactly what was hashed
     at = (now or datetime.now(UTC)).astimezone(UTC)
     last = conn.execute(select(A.c.seq, A.c.hash).order_by(A.c.seq.desc()).limit(1)).first()
