@@ -41,6 +41,8 @@ def test_admin_tools_from_the_cli(tmp_path):
     out.write_bytes(out.read_bytes()[:-40])
     assert runner.invoke(app, ["review", "verify-evidence", str(out)]).exit_code == 1
 
+    assert _run(tmp_path, "review", "metrics").exit_code == 0
+
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rules]]\nname = "threats-strict"\nlabels = "threat.*"\nthreshold = 0.8\naction = "escalate"\n')
     bt = _run(tmp_path, "review", "backtest", str(rules))

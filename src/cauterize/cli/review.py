@@ -123,5 +123,20 @@ def backtest_cmd(
         )
 
 
+@review_app.command("metrics")
+def metrics_cmd(config: ConfigOption = None) -> None:
+    """Overturn rates per rule and per model version (from decided appeals)."""
+    from cauterize.review.metrics import overturn_rates
+
+    rates = overturn_rates(_svc(config).engine)
+    for kind in ("rule", "model"):
+        for r in rates[kind]:
+            rate = "—" if r["overturn_rate"] is None else f"{r['overturn_rate']:.1%}"
+            console.print(
+                f"{kind:5} {r[kind]:32} actioned {r['cases_actioned']:5}  appeals {r['appeals_decided']:4}  "
+                f"overturned {r['overturned']:4}  rate {rate}"
+            )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")
