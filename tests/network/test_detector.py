@@ -24,7 +24,7 @@ def test_proximity_signals_queue_members_for_review_and_spare_watchers(world, tm
     assert not flagged & {*world.watchers, *world.benign, "off0"}  # watchers protected; the seed is known
     assert all(r["score"] <= 0.55 and r["label"] == "network.proximity" for r in sig)
     ev = next(r["evidence"] for r in sig if r["account_id"] == "new0")
-    assert ev["closeness"] >= 0.1 and ev["confirmed_seeds"] == 1 and "review" in ev["review_only"]
+    assert ev["closeness"] >= 0.3 and ev["confirmed_seeds"] == 1 and "review" in ev["review_only"]
     prox_decisions = [d for d in dec if d["account_id"] in flagged]
     assert prox_decisions and {d["action"] for d in prox_decisions} == {"flag_for_review"}
     # A restart replays history into the detector and does not report the same accounts again.

@@ -42,7 +42,7 @@ class NetworkProximityDetector(Detector):
     def __init__(
         self,
         every_hours: float = 6.0,
-        member_closeness: float = 0.1,
+        member_closeness: float = 0.3,
         max_score: float = 0.55,
         seed_reasons: Iterable[str] = ("terrorism", "violent_extremism"),
         allowlist: Iterable[str] = (),

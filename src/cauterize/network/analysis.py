@@ -23,8 +23,8 @@ class NetworkParams:
     talk_ratio: float = 3.0
     promoted_max: float = 0.5
     broad_audience: int = 5000
-    #: Members: adjusted closeness (score over the median seed's) at least this.
-    member_closeness: float = 0.1
+    #: Members: adjusted closeness (score per degree over the median seed's) at least this.
+    member_closeness: float = 0.3
     #: Communities are computed over the members and their direct contacts, capped at this many.
     neighbourhood_max: int = 200_000
     communities: bool = True
@@ -49,7 +49,9 @@ class NetworkScores:
     #: The promotion graph and its weights, kept for reruns (bootstrap) and neighbourhoods.
     promotion: Any = None
     promotion_weights: np.ndarray | None = None
-    member_closeness: float = 0.1
+    member_closeness: float = 0.3
+    #: Weighted degree + 1 in the promotion graph (closeness is PageRank per unit of it).
+    norm: np.ndarray | None = None
     is_seed: np.ndarray | None = None
 
     def __post_init__(self) -> None:
@@ -104,7 +106,8 @@ def analyse(
     score = expansion.personalized_pagerank(g, w, seeds, p.damping)
     timings["pagerank_s"] = time.perf_counter() - t0
     seeds_arr = np.asarray(seeds, np.int64)
-    close = protect.closeness(score, seeds_arr, p.damping)
+    norm = expansion.strength(n, src, dst, w) + 1.0
+    close = protect.closeness(score, seeds_arr, p.damping, norm=norm)
     d = protect.direction(n, table, weights, close)
     allow = np.zeros(n, bool) if allow is None else allow
     protected, reasons = protect.protection(d, allow, followers, p.broad_audience, p.talk_ratio, p.promoted_max)
@@ -140,6 +143,7 @@ def analyse(
         promotion=g,
         promotion_weights=w,
         member_closeness=p.member_closeness,
+        norm=norm,
     )
 
 
@@ -160,7 +164,7 @@ def bootstrap_members(r: NetworkScores, rounds: int = 20, damping: float = 0.85,
         pick = rng.choice(r.seeds, size=len(r.seeds), replace=True)
         uniq, times = np.unique(pick, return_counts=True)
         score = expansion.personalized_pagerank(r.promotion, r.promotion_weights, uniq.tolist(), damping, times)
-        close = protect.closeness(score, uniq, damping)
+        close = protect.closeness(score, uniq, damping, times.astype(float), r.norm)
         m = (close >= r.member_closeness) & ~r.protected
         m[r.seeds] = True
         out.append(m)

@@ -49,7 +49,6 @@ def personalized_pagerank(
     return np.asarray(scores)
 
 
-def proximity(ppr: np.ndarray, strength: np.ndarray) -> np.ndarray:
-    """PPR divided by the account's own weighted degree (plus one): removes the advantage a hub
-    has of catching every walk, so a popular bystander does not outrank a small member."""
-    return ppr / (strength + 1.0)
+def strength(n: int, src: np.ndarray, dst: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted degree, both directions (the walk is undirected)."""
+    return np.bincount(src, weights, n) + np.bincount(dst, weights, n)

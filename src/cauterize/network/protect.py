@@ -38,23 +38,34 @@ class Direction:
     promoted_in: np.ndarray
 
 
-def closeness(score: np.ndarray, seeds: Iterable[int], damping: float = 0.85) -> np.ndarray:
-    """Scores over the median seed's *inflow*, clipped to [0, 1].
+def closeness(
+    score: np.ndarray,
+    seeds: Iterable[int],
+    damping: float = 0.85,
+    seed_weights: np.ndarray | None = None,
+    norm: np.ndarray | None = None,
+) -> np.ndarray:
+    """PageRank per unit of weighted degree, over the median seed's, clipped to [0, 1].
 
-    A seed's PageRank is its share of the restart mass, ``(1 - damping) / len(seeds)``, plus what
-    flows in from its neighbours; only the second part is comparable with a non-seed member's
-    score. Dividing by it keeps the scale steady whether 7 or 70 accounts are confirmed.
+    On an undirected walk a hub catches mass in proportion to its degree, so a popular bystander
+    next to the network would outscore a small member; dividing by ``norm`` (weighted degree + 1)
+    removes that. A seed's PageRank is its share of the restart mass, ``(1 - damping) / len(seeds)``
+    (or its ``seed_weights`` share), plus what flows in from its neighbours; only the second part
+    is comparable with a non-seed's score, so the reference is the median seed's inflow. That keeps
+    the scale steady whether 7 or 700 accounts are confirmed.
     """
     seeds = np.asarray(list(seeds), dtype=np.int64)
     if len(seeds) == 0:
         return np.zeros_like(score)
-    inflow = score[seeds] - (1.0 - damping) / len(seeds)
+    norm = np.ones_like(score) if norm is None else norm
+    share = np.full(len(seeds), 1.0 / len(seeds)) if seed_weights is None else seed_weights / seed_weights.sum()
+    inflow = (score[seeds] - (1.0 - damping) * share) / norm[seeds]
     ref = float(np.median(inflow))
     if ref <= 0:
-        ref = float(np.median(score[seeds]))
+        ref = float(np.median(score[seeds] / norm[seeds]))
     if ref <= 0:
         return np.zeros_like(score)
-    return np.clip(score / ref, 0.0, 1.0)
+    return np.clip(score / norm / ref, 0.0, 1.0)
 
 
 def direction(n: int, table: EdgeTable, weights: np.ndarray, close: np.ndarray) -> Direction:
