@@ -96,7 +96,7 @@ def prepare_demo(
 
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where the world, the store and the keys go.")] = Path(
-        "demo"
+        ".cauterize/demo"
     ),
     seed: Annotated[int, typer.Option(help="Simulation seed.")] = 7,
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
