@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -121,3 +122,14 @@ def test_page_escapes_account_text():
     html = page.render_html("t<", "s", page.page_data(nodes, []), [{"account": "<i>a</i>"}])
     assert "</script><img" not in html and "<i>a</i>" not in html and "&lt;i&gt;a&lt;/i&gt;" in html
     assert "esc(n.label)" in html  # tooltips escape what they insert
+
+
+def test_network_section_of_the_config(tmp_path):
+    from cauterize.config import load_config
+
+    path = tmp_path / "c.toml"
+    path.write_text('[network]\nmember_closeness = 0.5\nallowlist = ["a"]\nbootstrap = 3\n', encoding="utf-8")
+    st = NetworkSettings.from_config(load_config(path).network)
+    assert st.params.member_closeness == 0.5 and st.allowlist == ["a"] and st.bootstrap == 3
+    with pytest.raises(ValueError, match="unknown key"):
+        NetworkSettings.from_config({"member_closenes": 0.5})
