@@ -118,3 +118,13 @@ def test_appeal_goes_to_a_different_reviewer_and_overturn_reverses(svc, tmp_path
     assert audit.verify(svc.engine).ok
     with pytest.raises(ActionRefused):  # decided once
         appeals.decide_appeal(svc.engine, BOB, ap["id"], "upheld", "again", svc.sinks)
+
+
+def test_an_overturned_dismissal_puts_the_case_back_in_the_queue(svc):
+    case = _case(svc, "ban_evasion")
+    actions.perform(svc.engine, ALICE, case["id"], ActionRequest("dismiss", scope="case"), svc.sinks)
+    assert cases.get_case(svc.engine, case["id"])["status"] == "dismissed"
+    ap = appeals.file_appeal(svc.engine, BOB, case["id"], "this is an evader")
+    appeals.decide_appeal(svc.engine, BOB, ap["id"], "overturned", "it is", svc.sinks)
+    assert cases.get_case(svc.engine, case["id"])["status"] == "open"
+    assert [c["id"] for c in cases.list_cases(svc.engine, "ban_evasion")] == [case["id"]]

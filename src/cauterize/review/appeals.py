@@ -138,15 +138,19 @@ def decide_appeal(
             .where(AP.c.id == appeal_id)
             .values(status=outcome, decided_by=principal.username, decision_reason=reason, decided_at=now)
         )
-        cases.set_status(
-            conn,
-            case_id,
-            now,
-            status=outcome,
-            resolution=f"appeal_{outcome}",
-            resolved_by=principal.username,
-            resolved_at=now,
-        )
+        if outcome == "overturned" and not reversed_ids:
+            # A dismissal overturned: nothing to reverse, the case goes back to the queue.
+            cases.set_status(conn, case_id, now, status="open", resolution=None, resolved_by=None, resolved_at=None)
+        else:
+            cases.set_status(
+                conn,
+                case_id,
+                now,
+                status=outcome,
+                resolution=f"appeal_{outcome}",
+                resolved_by=principal.username,
+                resolved_at=now,
+            )
         audit.append(
             conn,
             principal.username,
