@@ -113,6 +113,16 @@ class CandidateIndex:
             take(self._compact.get(compact(q.handle), ()))
             for key in compact_parents(q.handle):
                 take(self._compact.get(key, ()))
+        # An exact avatar or display name is rarer than a name pattern and says more: these go
+        # before the skeleton buckets, which for a common pattern (``ibn_<name><digits>``) alone
+        # fill the candidate list. A key shared by many (a default avatar, "News") gives only its
+        # newest few.
+        for bucket in (
+            self._avatars.get(q.avatar_hash, ()) if q.avatar_hash else (),
+            self._names.get(k, ()) if q.display_name and (k := name_key(q.display_name)) else (),
+        ):
+            take(bucket[::-1] if len(bucket) <= GENERIC_BUCKET else bucket[-5:][::-1])
+        if q.handle:
             skel = skeleton(q.handle)
             # A common stem is shared by thousands and names nobody: take its newest few only
             # (the likeliest parents); the audience, avatar and display name find the rest.
@@ -130,10 +140,6 @@ class CandidateIndex:
                         counts.update(posting)
                 need = self.min_trigram_share * len(grams)
                 take(f for f, n in counts.most_common(self.max_candidates) if n >= need)
-        if q.display_name and (k := name_key(q.display_name)):
-            take(self._names.get(k, ()))
-        if q.avatar_hash:
-            take(self._avatars.get(q.avatar_hash, ()))
         if q.promoters:
             shared: Counter[int] = Counter()
             for p in q.promoters:
@@ -162,6 +168,14 @@ class NaiveIndex:
             for p in q.promoters & fp.audience:
                 by_promoter.setdefault(p, []).append(fid)
         promoted = {f for fids in by_promoter.values() for f in fids[-PER_PROMOTER:]}
+        qname = name_key(q.display_name) if q.display_name else ""
+        same_name = [
+            f for f, fp in self.fingerprints.items() if qname and fp.display_name and name_key(fp.display_name) == qname
+        ]
+        same_avatar = [f for f, fp in self.fingerprints.items() if q.avatar_hash and fp.avatar_hash == q.avatar_hash]
+        # A key shared by more than GENERIC_BUCKET accounts names nobody: only its newest few.
+        by_name = set(same_name if len(same_name) <= GENERIC_BUCKET else same_name[-5:])
+        by_avatar = set(same_avatar if len(same_avatar) <= GENERIC_BUCKET else same_avatar[-5:])
         for fid, fp in self.fingerprints.items():
             if not fp.active:
                 continue
@@ -173,9 +187,7 @@ class NaiveIndex:
                 hit = skel in skels or consonants(q.handle) in cons
                 hit = hit or compact(q.handle) in compacts or bool(set(compact_parents(q.handle)) & compacts)
                 hit = hit or any(len(grams & trigrams(s)) >= self.min_trigram_share * len(grams) for s in skels)
-            if q.display_name and fp.display_name and name_key(q.display_name):
-                hit = hit or name_key(q.display_name) == name_key(fp.display_name)
-            hit = hit or bool(q.avatar_hash and q.avatar_hash == fp.avatar_hash)
+            hit = hit or fid in by_name or fid in by_avatar
             hit = hit or fid in promoted
             if hit:
                 out.append(fid)
