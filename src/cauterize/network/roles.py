@@ -3,12 +3,13 @@
 | role | behaviour measured |
 |---|---|
 | ``recruiter`` | answers questions: replies to accounts that mentioned it first |
-| ``official/media`` | reposted by the network far more than it reposts |
-| ``amplifier`` | introduces new accounts: mentions accounts first seen less than ``new_hours`` before |
+| ``official/media`` | reposted by members at least 3 times and 4 times more than it reposts them |
+| ``amplifier`` | introduces new accounts: mentions an account first seen less than ``new_hours`` before |
 | ``sympathiser`` | the rest of the members: reposts and follows |
 
 Counts are taken over edges between members (the flagged neighbourhood), so a journalist
-replying to the network does not make anyone a recruiter.
+replying to the network does not make anyone a recruiter. The thresholds were chosen on the
+small simulated world (seed 1) and checked on the medium one (docs/network.md).
 """
 
 from __future__ import annotations
@@ -62,13 +63,20 @@ def role_features(
     )
 
 
-def assign_roles(f: RoleFeatures, members: np.ndarray, min_answers: int = 2, min_intros: int = 2) -> dict[int, str]:
+def assign_roles(
+    f: RoleFeatures,
+    members: np.ndarray,
+    min_answers: int = 2,
+    min_reposted: int = 3,
+    reposted_ratio: float = 4.0,
+    min_intros: int = 1,
+) -> dict[int, str]:
     """One role per member, first rule that holds in the order of :data:`ROLES`' table above."""
     out: dict[int, str] = {}
     for i in members.tolist():
         if f.answers[i] >= min_answers:
             out[i] = "recruiter"
-        elif f.reposted[i] >= 3 and f.reposted[i] >= 2 * f.reposts[i]:
+        elif f.reposted[i] >= min_reposted and f.reposted[i] >= reposted_ratio * f.reposts[i]:
             out[i] = "official/media"
         elif f.introduces[i] >= min_intros:
             out[i] = "amplifier"
