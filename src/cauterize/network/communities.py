@@ -31,8 +31,9 @@ def leiden(
     g = ig.Graph(n=len(idx), edges=np.column_stack([local[src[keep]], local[dst[keep]]]), directed=False)
     import random
 
-    random.seed(seed)  # igraph's Leiden draws from Python's RNG
-    ig.set_random_number_generator(random)
+    # igraph draws from a Python RNG object; a private one keeps the result reproducible
+    # without reseeding the process-wide ``random``.
+    ig.set_random_number_generator(random.Random(seed))
     part = g.community_leiden(
         objective_function="modularity", weights=weights[keep].tolist(), resolution=resolution, n_iterations=iterations
     )

@@ -41,8 +41,7 @@ def layout(n: int, edges: Sequence[tuple[int, int, float]], seed: int = 1) -> np
     g = ig.Graph(n=n, edges=[(a, b) for a, b, _ in edges], directed=False)
     import random
 
-    random.seed(seed)
-    ig.set_random_number_generator(random)
+    ig.set_random_number_generator(random.Random(seed))
     pos = np.asarray(g.layout_fruchterman_reingold(weights=[max(w, 0.05) for _, _, w in edges] or None).coords)
     pos -= pos.min(axis=0)
     span = pos.max(axis=0)
