@@ -31,6 +31,25 @@ def _dt(t: float) -> datetime:
     return datetime.fromtimestamp(t, UTC)
 
 
+def _epochs(values: list[Any]) -> np.ndarray:
+    """Driver values of a UTCDateTime column (SQLite text or naive UTC datetimes) -> epoch seconds."""
+    if not values:
+        return np.empty(0)
+    return np.array(values, dtype="datetime64[us]").astype(np.int64) / 1e6
+
+
+def _driver_times(engine: Any, t: np.ndarray) -> list[Any]:
+    """Epoch seconds -> what UTCDateTime writes for this dialect (text on SQLite, naive UTC otherwise)."""
+    us = (np.round(t * 1e6)).astype("datetime64[us]")
+    if engine.dialect.name == "sqlite":
+        return [x.replace("T", " ") for x in np.datetime_as_string(us, unit="us").tolist()]
+    return us.astype(object).tolist()
+
+
+def _raw_sql(engine: Any, query: Any) -> str:
+    return str(query.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
 def _insert(engine: Any, table: Any) -> Any:
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
@@ -69,23 +88,31 @@ def load_graph(store: Any, platform: str, half_life_days: float = 7.0) -> tuple[
     kind: list[int] = []
     weight: list[float] = []
     count: list[int] = []
-    first: list[float] = []
-    last: list[float] = []
-    as_of: list[float] = []
+    times: list[list[Any]] = [[], [], []]
     with store.engine.connect() as conn:
         cursor = conn.execute(select(sn.network_state.c.value).where(sn.network_state.c.name == _state_key(platform)))
         row = cursor.first()
         last_id = int(row[0]["last_edge_id"]) if row else 0
         q = select(ne.c.src, ne.c.dst, ne.c.kind, ne.c.weight, ne.c.count, ne.c.first_time, ne.c.last_time, ne.c.as_of)
-        for r in conn.execution_options(yield_per=20_000).execute(q.where(ne.c.platform == platform)):
-            src.append(g.node(r[0]))
-            dst.append(g.node(r[1]))
-            kind.append(code[r[2]])
-            weight.append(r[3])
-            count.append(r[4])
-            first.append(_ts(r[5]))
-            last.append(_ts(r[6]))
-            as_of.append(_ts(r[7]))
+        # Raw DB-API rows: SQLAlchemy's per-row processing costs as much as the read itself.
+        result = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        result.execute(_raw_sql(store.engine, q.where(ne.c.platform == platform)))
+        while chunk := result.fetchmany(200_000):
+            cols = list(zip(*chunk, strict=True))
+            # New node ids in order of first sight, then ids by C-level lookups (no per-row Python).
+            fresh = [k for k in dict.fromkeys(cols[0] + cols[1]) if k not in g.ids]
+            for k in fresh:
+                g.node(k)
+            get = g.ids.__getitem__
+            src.extend(map(get, cols[0]))
+            dst.extend(map(get, cols[1]))
+            kind.extend(map(code.__getitem__, cols[2]))
+            weight.extend(cols[3])
+            count.extend(cols[4])
+            for j in range(3):
+                times[j].extend(cols[5 + j])
+        result.close()
+    first, last, as_of = (_epochs(x) for x in times)  # type: ignore[assignment]
     if src:
         order = np.lexsort((np.asarray(kind), np.asarray(dst), np.asarray(src)))
         table = EdgeTable(
@@ -141,18 +168,21 @@ def update_graph(
     talked: set[str] = set()
     talk_post: str | None = None
     with store.engine.connect() as conn:
-        for row_id, src, dst, kind, t, post_id in conn.execution_options(yield_per=chunk).execute(q):
-            last_id = row_id
-            read += 1
-            if post_id != talk_post:
-                talk_post, talked = post_id, set()
-            if kind in ("quote", "reply"):
-                talked.add(dst)
-            if dst.startswith("@"):  # a mention never resolved to an account
-                continue
-            if kind == "mention" and dst in talked:  # a reply names its target; not a shout-out
-                continue
-            g.add(src, dst, kind, _ts(t))
+        result = conn.exec_driver_sql(_raw_sql(store.engine, q))
+        while rows := result.fetchmany(chunk):
+            stamps = _epochs([r[4] for r in rows]).tolist()
+            for (row_id, src, dst, kind, _t, post_id), t in zip(rows, stamps, strict=True):
+                last_id = row_id
+                read += 1
+                if post_id != talk_post:
+                    talk_post, talked = post_id, set()
+                if kind in ("quote", "reply"):
+                    talked.add(dst)
+                if dst.startswith("@"):  # a mention never resolved to an account
+                    continue
+                if kind == "mention" and dst in talked:  # a reply names its target; not a shout-out
+                    continue
+                g.add(src, dst, kind, t)
     changed = g.compact()
     written = save_edges(store, g, changed)
     _save_state(store, _state_key(platform), {"last_edge_id": last_id})
@@ -168,26 +198,29 @@ def save_edges(store: Any, g: InteractionGraph, rows: np.ndarray, chunk: int = 2
         set_={c: stmt.excluded[c] for c in ("weight", "count", "first_time", "last_time", "as_of")},
     )
     keys = g.keys
+    cols = ("platform", "src", "dst", "kind", "weight", "count", "first_time", "last_time", "as_of")
+    compiled = stmt.compile(dialect=store.engine.dialect, column_keys=list(cols))
+    sql = compiled.string
+    order = compiled.positiontup if compiled.positional else None
     with store.engine.begin() as conn:
         for lo in range(0, len(rows), chunk):
             idx = rows[lo : lo + chunk]
-            conn.execute(
-                stmt,
-                [
-                    {
-                        "platform": g.platform,
-                        "src": keys[int(t.src[i])],
-                        "dst": keys[int(t.dst[i])],
-                        "kind": KINDS[int(t.kind[i])],
-                        "weight": float(t.weight[i]),
-                        "count": int(t.count[i]),
-                        "first_time": _dt(float(t.first[i])),
-                        "last_time": _dt(float(t.last[i])),
-                        "as_of": _dt(float(t.as_of[i])),
-                    }
-                    for i in idx.tolist()
-                ],
-            )
+            values = {
+                "platform": [g.platform] * len(idx),
+                "src": [keys[i] for i in t.src[idx].tolist()],
+                "dst": [keys[i] for i in t.dst[idx].tolist()],
+                "kind": [KINDS[k] for k in t.kind[idx].tolist()],
+                "weight": t.weight[idx].tolist(),
+                "count": t.count[idx].tolist(),
+                "first_time": _driver_times(store.engine, t.first[idx]),
+                "last_time": _driver_times(store.engine, t.last[idx]),
+                "as_of": _driver_times(store.engine, t.as_of[idx]),
+            }
+            if order is not None:
+                params: list[Any] = list(zip(*(values[name] for name in order), strict=True))
+            else:
+                params = [dict(zip(cols, vals, strict=True)) for vals in zip(*(values[c] for c in cols), strict=True)]
+            conn.exec_driver_sql(sql, params)
     return len(rows)
 
 
