@@ -5,8 +5,9 @@
 
 Builds the synthetic graph of bench/network_scale.py, folds it, writes every row with
 :func:`persist.save_edges` (what the first ``cauterize network``/``census`` after an ingest does)
-into a fresh SQLite store, then reads it back with :func:`persist.load_graph` (what every later
-command does before folding the new edges) and checks the round trip.
+into a fresh SQLite store, then reads it back with :func:`persist.load_graph` (what a later
+command does before folding the new edges when it has no snapshot) and checks the round trip;
+then the same through the binary snapshot (``<data_dir>/network/graph-<platform>.npz``).
 """
 
 from __future__ import annotations
@@ -68,6 +69,17 @@ def main() -> None:
         )
     )
     out["round_trip_equal"] = same == got and np.allclose(np.sort(g.table.weight), np.sort(back.table.weight))
+    persist._save_state(store, persist._state_key("bench"), {"last_edge_id": 0})
+    snap = db.parent / "graph-bench.npz"
+    t0 = time.perf_counter()
+    persist.save_snapshot(g, 0, snap)
+    out["snapshot_save_s"] = time.perf_counter() - t0
+    out["snapshot_mib"] = snap.stat().st_size / 2**20
+    t0 = time.perf_counter()
+    fast, _ = persist.load_graph(store, "bench", snapshot=snap)
+    out["snapshot_load_s"] = time.perf_counter() - t0
+    out["snapshot_equal"] = fast.keys == g.keys and bool(np.array_equal(fast.table.weight, g.table.weight))
+    print(f"snapshot: save {out['snapshot_save_s']:.1f}s, load {out['snapshot_load_s']:.1f}s", flush=True)
     out["db_mib"] = sum(f.stat().st_size for f in db.parent.iterdir()) / 2**20
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["loadavg_end"] = os.getloadavg()

@@ -133,3 +133,28 @@ def test_network_section_of_the_config(tmp_path):
     assert st.params.member_closeness == 0.5 and st.allowlist == ["a"] and st.bootstrap == 3
     with pytest.raises(ValueError, match="unknown key"):
         NetworkSettings.from_config({"member_closenes": 0.5})
+
+
+def test_snapshot_is_used_when_it_matches_the_store_and_ignored_when_stale(world, store, pipeline, tmp_path):
+    half = len(world.events) // 2
+    pipeline.run([BytesSource(jsonl(*world.events[:half]), "first")])
+    snap = tmp_path / "net" / "graph.npz"
+    g1, _ = persist.update_graph(store, "testnet", snapshot=snap)
+    assert snap.exists()
+    from_snap, cursor_snap = persist.load_graph(store, "testnet", snapshot=snap)
+    assert from_snap.keys == g1.keys
+    np.testing.assert_array_equal(from_snap.table.weight, g1.table.weight)
+    # Proof that the snapshot, not the table, was read: change a weight in the table only.
+    with store.engine.begin() as conn:
+        conn.execute(sn.network_edges.update().where(sn.network_edges.c.src == "sym1").values(weight=42.0))
+    from_db, cursor_db = persist.load_graph(store, "testnet")
+    assert cursor_db == cursor_snap and 42.0 in from_db.table.weight.tolist()
+    assert 42.0 not in persist.load_graph(store, "testnet", snapshot=snap)[0].table.weight.tolist()
+    # A snapshot that no longer matches the table (here: rows removed behind its back) is not used.
+    with store.engine.begin() as conn:
+        conn.execute(sn.network_edges.delete().where(sn.network_edges.c.src == "sym0"))
+    stale, _ = persist.load_graph(store, "testnet", snapshot=snap)
+    assert "sym0" not in {stale.keys[i] for i in stale.table.src}  # row count differs: read from the table
+    snap.write_bytes(b"not a snapshot")
+    broken, _ = persist.load_graph(store, "testnet", snapshot=snap)
+    assert len(broken.table) == len(stale.table)

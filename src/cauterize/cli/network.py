@@ -24,6 +24,8 @@ def _setup(config: Path | None, platform: str | None) -> tuple[Any, Any, str]:
     except (TypeError, ValueError) as exc:
         err_console.print(f"[red]config error:[/] {exc}")
         raise typer.Exit(2) from None
+    if settings.cache_dir is None:
+        settings.cache_dir = str(cfg.data_dir / "network")
     store = open_store(cfg)
     try:
         plat = persist.default_platform(store, platform)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,8 @@ class NetworkSettings:
     coordination_window: float = 60.0
     coordination_min_items: int = 3
     coordination_max_burst: int = 50
+    #: Where a binary copy of the folded graph is kept for fast restarts (the CLI: <data_dir>/network).
+    cache_dir: str | None = None
 
     @classmethod
     def from_config(cls, raw: dict[str, Any]) -> NetworkSettings:
@@ -60,7 +63,11 @@ class Analysis:
 
 def analyse_store(store: Any, settings: NetworkSettings, platform: str, save: bool = True) -> Analysis:
     t0 = time.perf_counter()
-    graph, stats = persist.update_graph(store, platform, settings.half_life_days)
+    snapshot = None
+    if settings.cache_dir:
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in platform)
+        snapshot = Path(settings.cache_dir) / f"graph-{safe}.npz"
+    graph, stats = persist.update_graph(store, platform, settings.half_life_days, snapshot=snapshot)
     confirmed: set[str] = set()
     if settings.seeds_from_enforcement:
         confirmed |= set(persist.confirmed_accounts(store, platform, settings.seed_reasons or None))
