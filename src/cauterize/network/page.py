@@ -61,7 +61,7 @@ const D = JSON.parse(document.getElementById('data').textContent);
 const cv = document.getElementById('cv'), ctx = cv.getContext('2d'), tip = document.getElementById('tip');
 let W, H, scale = 1, ox = 0, oy = 0, drag = null, hover = null, pinned = null;
 function resize() { W = cv.width = cv.clientWidth; H = cv.height = cv.clientHeight; draw(); }
-function px(n) { return [(40 + n.x * (W - 80)) * scale + ox, (40 + n.y * (H - 80)) * scale + oy]; }
+function px(n) { return [(40 + n.x * (W - 180)) * scale + ox, (40 + n.y * (H - 80)) * scale + oy]; }  // room for labels on the right
 function radius(n) { return (4 + 2.2 * Math.log10(1 + (n.followers || 0))) * Math.sqrt(scale) * (n.kind === 'center' ? 1.6 : 1); }
 function draw() {
   ctx.clearRect(0, 0, W, H);
