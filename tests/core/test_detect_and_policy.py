@@ -84,3 +84,13 @@ def test_below_every_threshold_means_no_decision():
 def test_one_decision_per_account():
     ds = ThresholdPolicy().decide(_post(), [_sig("a.x", 0.6, "u1"), _sig("a.y", 0.7, "u2")])
     assert sorted(d.account_id for d in ds) == ["u1", "u2"]
+
+
+def test_a_review_only_signal_never_causes_more_than_a_review():
+    lead = Signal("network_proximity", "1", "network.proximity", 0.99, "p", "a", "e", None, {"review_only": "lead"})
+    (d,) = ThresholdPolicy(auto_actions=True).decide(_post(), [lead])
+    assert d.action == "flag_for_review" and d.rule == "review"
+    # The same score without the mark takes the suspending rule.
+    plain = Signal("network_proximity", "1", "network.proximity", 0.99, "p", "a", "e", None, {})
+    (d,) = ThresholdPolicy(auto_actions=True).decide(_post(), [plain])
+    assert d.action == "suspend"

@@ -92,10 +92,15 @@ class ThresholdPolicy(Policy):
         fired: dict[str, list[tuple[Rule, Signal]]] = {}
         shadowed: dict[str, list[tuple[Rule, Signal]]] = {}
         for signal in signals:
+            review_only = bool(signal.evidence.get("review_only"))
             # Live and shadow rules are two separate ordered lists: a shadow rule never takes a
             # signal away from a live one, and each signal takes the first rule of each list.
             for target, shadow in ((fired, False), (shadowed, True)):
                 for rule in self.rules:
+                    # A detector may mark its signal as a lead only (network proximity): under any
+                    # configuration it can queue for a person but never suspend or escalate.
+                    if review_only and ACTION_SEVERITY[rule.action] > ACTION_SEVERITY["flag_for_review"]:
+                        continue
                     if rule.shadow == shadow and rule.matches(signal):
                         target.setdefault(signal.account_id, []).append((rule, signal))
                         break  # rules are ordered: the first one a signal meets is its rule
