@@ -62,13 +62,27 @@ def chrome_driver(width: int = 1440, height: int = 1000) -> Any:
 
 def navigating(driver: Any, act: Any, timeout: float = 20) -> None:
     """Run ``act`` (a click, a key) and wait until the page it leads to has replaced this one."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
+
+    def replaced(_d: Any) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            # Chromium sometimes reports a node of the previous document this way instead of
+            # as a stale reference; it means the same thing.
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
     act()
-    WebDriverWait(driver, timeout).until(ec.staleness_of(old))
+    WebDriverWait(driver, timeout).until(replaced)
     WebDriverWait(driver, timeout).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
