@@ -15,7 +15,16 @@ from pydantic import BaseModel, Field
 from cauterize.policy.actions import REVIEW_ACTIONS, ActionRefused
 from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
 from cauterize.review.auth import AuthError
-from cauterize.web.deps import AsLead, AsReviewer, AsViewer, CaseId, Ident, Text
+from cauterize.web.deps import (
+    AsLead,
+    AsReviewer,
+    AsViewer,
+    CaseId,
+    Ident,
+    Text,
+    evidence_package_response,
+    refused,
+)
 
 ActionName = Literal[
     "suspend", "remove_post", "restrict", "dismiss", "escalate", "reinstate", "restore_post", "unrestrict"
@@ -62,14 +71,6 @@ class TokenIn(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=128)]
     role: Literal["viewer", "reviewer", "lead", "admin"] | None = None
     days: float = Field(90, gt=0, le=3650)
-
-
-def refused(exc: Exception) -> HTTPException:
-    if isinstance(exc, actions.CaseNotFound):
-        return HTTPException(404, f"not found: {exc}")
-    if isinstance(exc, ActionRefused):
-        return HTTPException(exc.status, str(exc))
-    return HTTPException(422, str(exc))
 
 
 def _aware(t: datetime | None) -> datetime | None:
@@ -189,19 +190,7 @@ def build_router() -> APIRouter:
         responses={200: {"content": {"application/zip": {}}}},
     )
     def evidence_package(request: Request, p: AsLead, case_id: CaseId) -> Response:
-        from cauterize.review.escalation import build_package
-
-        svc = request.app.state.svc
-        try:
-            data = build_package(svc.engine, case_id, svc.signing_key(), p.username)
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no case {case_id}") from None
-        audit.record(svc.engine, p.username, "evidence_exported", {"bytes": len(data)}, case_id)
-        return Response(
-            data,
-            media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="case-{case_id}-evidence.zip"'},
-        )
+        return evidence_package_response(request, case_id, p.username)
 
     @r.post("/backtest", summary="Replay stored signals through candidate rules; list the hits (writes nothing)")
     def run_backtest(request: Request, p: AsLead, body: BacktestIn) -> dict[str, Any]:

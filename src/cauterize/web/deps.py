@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Request, Security
+from fastapi import Depends, HTTPException, Path, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, StringConstraints
 
+from cauterize.policy.actions import ActionRefused
+from cauterize.review import actions, audit
 from cauterize.review.auth import Principal
 from cauterize.web.security import csrf_ok, principal_from
 
@@ -56,3 +60,35 @@ def require(min_role: str):  # type: ignore[no-untyped-def]
 AsViewer = Annotated[Principal, require("viewer")]
 AsReviewer = Annotated[Principal, require("reviewer")]
 AsLead = Annotated[Principal, require("lead")]
+
+
+def refused(exc: Exception) -> HTTPException:
+    """The review layer's refusal as the HTTP error the API and the pages both answer with."""
+    if isinstance(exc, actions.CaseNotFound):
+        return HTTPException(404, f"not found: {exc}")
+    if isinstance(exc, ActionRefused):
+        return HTTPException(exc.status, str(exc))
+    return HTTPException(422, str(exc))
+
+
+@contextmanager
+def answering_refusals() -> Iterator[None]:
+    try:
+        yield
+    except (ActionRefused, actions.CaseNotFound) as exc:
+        raise refused(exc) from None
+
+
+def evidence_package_response(request: Request, case_id: int, username: str) -> Response:
+    """The signed evidence archive of a case, recorded in the audit log as exported."""
+    from cauterize.review.escalation import build_package
+
+    svc = request.app.state.svc
+    with answering_refusals():
+        data = build_package(svc.engine, case_id, svc.signing_key(), username)
+    audit.record(svc.engine, username, "evidence_exported", {"bytes": len(data)}, case_id)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="case-{case_id}-evidence.zip"'},
+    )

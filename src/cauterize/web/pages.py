@@ -15,10 +15,10 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from cauterize.policy.actions import REVIEW_ACTIONS, ActionRefused
+from cauterize.policy.actions import REVIEW_ACTIONS
 from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
 from cauterize.review.auth import _USERNAME, Principal
-from cauterize.web.deps import CaseId, _clean
+from cauterize.web.deps import CaseId, _clean, answering_refusals, evidence_package_response
 from cauterize.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, csrf_ok, principal_from
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -217,12 +217,8 @@ def build_pages() -> APIRouter:
         req = actions.ActionRequest(
             action, scope, [_text(x)[:128] for x in account_id or []], _text(post_id)[:128] if post_id else None
         )
-        try:
+        with answering_refusals():
             plan = actions.preview(svc.engine, case_id, req)
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no case {case_id}") from None
-        except ActionRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
         return _render(
             request,
             "preview.html",
@@ -251,12 +247,8 @@ def build_pages() -> APIRouter:
         req = actions.ActionRequest(
             action, scope, list(account_ids or []), post_id or None, _text(reason), idem or None
         )
-        try:
+        with answering_refusals():
             actions.perform(svc.engine, p, case_id, req, svc.sinks)
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no case {case_id}") from None
-        except ActionRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
         return RedirectResponse(f"/cases/{case_id}?done={quote(action)}#audit", status_code=303)
 
     @r.post("/cases/{case_id}/appeal")
@@ -268,12 +260,8 @@ def build_pages() -> APIRouter:
     ) -> Response:
         p, csrf = _who(request, "reviewer")
         _check_csrf(csrf, csrf_token)
-        try:
+        with answering_refusals():
             appeals.file_appeal(request.app.state.svc.engine, p, case_id, _text(reason))
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no case {case_id}") from None
-        except ActionRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
         return RedirectResponse(f"/cases/{case_id}#appeals", status_code=303)
 
     @r.post("/appeals/{appeal_id}/decide")
@@ -287,30 +275,14 @@ def build_pages() -> APIRouter:
         p, csrf = _who(request, "reviewer")
         _check_csrf(csrf, csrf_token)
         svc = request.app.state.svc
-        try:
+        with answering_refusals():
             ap = appeals.decide_appeal(svc.engine, p, appeal_id, outcome, _text(reason), svc.sinks)
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no appeal {appeal_id}") from None
-        except ActionRefused as exc:
-            raise HTTPException(exc.status, str(exc)) from None
         return RedirectResponse(f"/cases/{ap['case_id']}#appeals", status_code=303)
 
     @r.get("/cases/{case_id}/evidence-package")
     def package(request: Request, case_id: CaseId) -> Response:
         p, _ = _who(request, "lead")
-        from cauterize.review.escalation import build_package
-
-        svc = request.app.state.svc
-        try:
-            data = build_package(svc.engine, case_id, svc.signing_key(), p.username)
-        except actions.CaseNotFound:
-            raise HTTPException(404, f"no case {case_id}") from None
-        audit.record(svc.engine, p.username, "evidence_exported", {"bytes": len(data)}, case_id)
-        return Response(
-            data,
-            media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="case-{case_id}-evidence.zip"'},
-        )
+        return evidence_package_response(request, case_id, p.username)
 
     @r.get("/audit", response_class=HTMLResponse)
     def audit_page(request: Request, before: int | None = None) -> HTMLResponse:
