@@ -85,6 +85,10 @@ class ThresholdPolicy(Policy):
     def __init__(self, rules: Sequence[Mapping[str, Any]] = DEFAULT_RULES, auto_actions: bool = False):
         self.rules = [Rule.from_config(r) for r in rules]
         self.auto_actions = auto_actions
+        # Live and shadow rules are two separate ordered lists: a shadow rule never takes a
+        # signal away from a live one, and each signal takes the first rule of each list.
+        self._live = [r for r in self.rules if not r.shadow]
+        self._shadow = [r for r in self.rules if r.shadow]
 
     def decide(self, event: Event, signals: Sequence[Signal]) -> list[Decision]:
         # One decision per account per event: the most severe rule any of its signals meets,
@@ -92,16 +96,14 @@ class ThresholdPolicy(Policy):
         fired: dict[str, list[tuple[Rule, Signal]]] = {}
         shadowed: dict[str, list[tuple[Rule, Signal]]] = {}
         for signal in signals:
+            # A detector may mark its signal as a lead only (network proximity): under any
+            # configuration it can queue for a person but never suspend or escalate.
             review_only = bool(signal.evidence.get("review_only"))
-            # Live and shadow rules are two separate ordered lists: a shadow rule never takes a
-            # signal away from a live one, and each signal takes the first rule of each list.
-            for target, shadow in ((fired, False), (shadowed, True)):
-                for rule in self.rules:
-                    # A detector may mark its signal as a lead only (network proximity): under any
-                    # configuration it can queue for a person but never suspend or escalate.
+            for target, rules in ((fired, self._live), (shadowed, self._shadow)):
+                for rule in rules:
                     if review_only and ACTION_SEVERITY[rule.action] > ACTION_SEVERITY["flag_for_review"]:
                         continue
-                    if rule.shadow == shadow and rule.matches(signal):
+                    if rule.matches(signal):
                         target.setdefault(signal.account_id, []).append((rule, signal))
                         break  # rules are ordered: the first one a signal meets is its rule
         decisions = self._decisions(event, fired, self.name, {})

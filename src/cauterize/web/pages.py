@@ -103,6 +103,24 @@ def _render(request: Request, name: str, p: Principal, csrf: str, **ctx: Any) ->
     )
 
 
+def _rules_page(
+    request: Request, p: Principal, csrf: str, rules_text: str, result: Any = None, error: str | None = None
+) -> HTMLResponse:
+    engine = request.app.state.svc.engine
+    return _render(
+        request,
+        "rules.html",
+        p,
+        csrf,
+        shadow=backtest.shadow_hits(engine, 50),
+        alerts=alerts.recent(engine, 20),
+        rates=metrics.overturn_rates(engine),
+        result=result,
+        error=error,
+        rules_text=rules_text,
+    )
+
+
 def _check_csrf(csrf: str, given: str) -> None:
     if not csrf_ok(csrf, given):
         raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
@@ -295,18 +313,8 @@ def build_pages() -> APIRouter:
     @r.get("/rules", response_class=HTMLResponse)
     def rules_page(request: Request) -> HTMLResponse:
         p, csrf = _who(request, "lead")
-        svc = request.app.state.svc
-        return _render(
-            request,
-            "rules.html",
-            p,
-            csrf,
-            shadow=backtest.shadow_hits(svc.engine, 50),
-            alerts=alerts.recent(svc.engine, 20),
-            rates=metrics.overturn_rates(svc.engine),
-            result=None,
-            rules_text=json.dumps(svc.cfg.policy.get("rules") or [r for r in _default_rules()], indent=1),
-        )
+        rules = request.app.state.svc.cfg.policy.get("rules") or list(_default_rules())
+        return _rules_page(request, p, csrf, json.dumps(rules, indent=1))
 
     @r.post("/rules/backtest", response_class=HTMLResponse)
     def rules_backtest(
@@ -325,18 +333,7 @@ def build_pages() -> APIRouter:
             result = backtest.backtest(svc.engine, rules, limit=300)
         except (ValueError, KeyError, TypeError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-        return _render(
-            request,
-            "rules.html",
-            p,
-            csrf,
-            shadow=backtest.shadow_hits(svc.engine, 50),
-            alerts=alerts.recent(svc.engine, 20),
-            rates=metrics.overturn_rates(svc.engine),
-            result=result,
-            error=error,
-            rules_text=rules_json,
-        )
+        return _rules_page(request, p, csrf, rules_json, result=result, error=error)
 
     return r
 
