@@ -30,7 +30,7 @@ def train(
     events: Annotated[list[Path], typer.Option("--events", help="Canonical JSONL streams (repeat with --truth).")],
     truth: Annotated[list[Path], typer.Option("--truth", help="Their ground truth files, same order.")],
     out: Annotated[Path, typer.Option(help="Where to write the model JSON.")],
-    version: Annotated[str, typer.Option(help="Model version recorded in every signal.")] = "link-lr-2",
+    version: Annotated[str, typer.Option(help="Model version recorded in every signal.")] = "link-lr-3",
 ) -> None:
     """Fit the link model on simulated worlds whose lineage is known (needs the `train` extra)."""
     from cauterize.evaluation.truth import read_truth
@@ -50,15 +50,28 @@ def train(
         total.rows += pairs.rows
         total.labels += pairs.labels
         total.triggers.update(pairs.triggers)
+        total.returns = [a + b for a, b in zip(total.returns, pairs.returns, strict=True)]
         sources.append({"events": ev_path.name, "scenario": t.header.scenario, "seed": t.header.seed})
-        console.print(f"{ev_path}: {len(pairs.labels)} pairs, {sum(pairs.labels)} true parents")
-    model = fit(total.rows, total.labels, version, {"worlds": sources, "triggers": dict(total.triggers)})
+        console.print(
+            f"{ev_path}: {len(pairs.labels)} pairs, {sum(pairs.labels)} true parents, "
+            f"{sum(pairs.returns)} network returns ({pairs.returns[1]} replacements)"
+        )
+    others, replacements = total.returns
+    model = fit(
+        total.rows,
+        total.labels,
+        version,
+        {"worlds": sources, "triggers": dict(total.triggers)},
+        returns=(others + replacements, replacements),
+    )
     model.save(out)
     t = Table("feature", "weight", title=f"link model {version}")
     for k, w in sorted(model.weights.items(), key=lambda kv: -abs(kv[1])):
         t.add_row(k, f"{w:+.3f}")
     t.add_row("bias", f"{model.bias:+.3f}")
     console.print(t)
+    if model.network_return is not None:
+        console.print(f"network-return lead score: {model.network_return:.4f}")
 
 
 def _fmt(t: datetime | None) -> str:

@@ -3,7 +3,8 @@
 The work is done by :class:`cauterize.evasion.engine.EvasionEngine`; this module only maps events
 to it and links to signals. Label ``evasion.link``; evidence names the parent account, the
 probability, each feature and its contribution, the independent lines of evidence, the trigger
-and the runners-up. See docs/evasion.md.
+and the runners-up. Label ``evasion.network_return``: a new account the network promotes right
+after suspensions, with the candidate parents (review only). See docs/evasion.md.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cauterize.detectors.base import Context, Detector, Signal
-from cauterize.evasion.engine import EvasionEngine, Link
+from cauterize.evasion.engine import EvasionEngine, Finding
 from cauterize.evasion.handles import ascii_fold
 from cauterize.evasion.model import LinkModel
 from cauterize.events import (
@@ -65,9 +66,9 @@ class EvasionDetector(Detector):
         self.feed(self.engine, event)
 
     @staticmethod
-    def feed(engine: EvasionEngine, event: Event) -> list[Link]:
-        """Map one event to engine calls; the links it produced (one per account re-scored)."""
-        links: list[Link | None] = []
+    def feed(engine: EvasionEngine, event: Event) -> list[Finding]:
+        """Map one event to engine calls; the links and leads it produced (one per account re-scored)."""
+        links: list[Finding | None] = []
         if isinstance(event, AccountCreated | ProfileChanged):
             fields: dict[str, Any] = {k: getattr(event, k) for k in _PROFILE}
             if event.handle:
@@ -95,11 +96,11 @@ class EvasionDetector(Detector):
                 engine.unsuspended(event.actor)
         return [lk for lk in links if lk is not None]
 
-    def _signal(self, event: Event, link: Link) -> Signal:
+    def _signal(self, event: Event, link: Finding) -> Signal:
         return Signal(
             detector=self.name,
             detector_version=self.version,
-            label="evasion.link",
+            label=link.label,
             score=round(link.probability, 6),
             platform=event.platform,
             account_id=link.account_id,

@@ -16,9 +16,11 @@ promoters or audience: they interact with the network all day without promoting 
 
 Re-scoring happens when the account is created, changes a name-like field, goes from private
 to public, posts for the first time, or gains a promoter who is in some suspended account's
-audience. A link is reported when its probability reaches ``report_at``, at least one concrete
-line of evidence supports it, and it improves on the last one reported for the account (or
-names another parent).
+audience (the 1st, 2nd, 4th... of them, and of those who promoted several). A link is reported
+when its probability reaches ``report_at``, at least one concrete line of evidence supports it,
+and it improves on the last one reported for the account (or names another parent). A link
+whose evidence names no parent in particular (only the network's promotion, the hashtags) is
+marked ``review_only``: a lead for a person, never an automatic action.
 """
 
 from __future__ import annotations
@@ -30,10 +32,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from cauterize.evasion.features import HandleKeys, Observed, add_relative_features, evidence_lines, pair_features
+from cauterize.evasion.features import (
+    PARENT_LINES,
+    HandleKeys,
+    Observed,
+    add_relative_features,
+    evidence_lines,
+    pair_features,
+)
 from cauterize.evasion.fingerprint import Fingerprint, Profile
 from cauterize.evasion.index import CandidateIndex, Query
 from cauterize.evasion.model import LinkModel
+from cauterize.evasion.returns import NETWORK_DEGREE, RETURN_PROMOTERS, NetworkReturn
 
 
 @dataclass(slots=True)
@@ -44,8 +54,11 @@ class Young:
     posted: bool = False
     #: Promoters seen who are in some suspended account's audience.
     promoted_by_audience: int = 0
+    #: Of those, the network's regulars (``NETWORK_DEGREE`` suspended accounts promoted or more).
+    regulars: set[str] = field(default_factory=set)
     reported_p: float = 0.0
     reported_parent: str | None = None
+    return_reported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +87,24 @@ class Link:
             "trigger": self.trigger,
             "independent_signals": len(self.lines),
             "evidence_lines": self.lines,
+            **(
+                {}
+                if PARENT_LINES.intersection(self.lines)
+                else {"review_only": "no line of evidence points at this parent rather than at its network"}
+            ),
             "features": {k: round(v, 4) for k, v in self.features.items()},
             "contributions": {k: round(v, 4) for k, v in self.contributions.items()},
             "runners_up": [{"account_id": a, "probability": round(p, 4)} for a, p in self.runners_up],
             "promoters_sample": self.promoters[:10],
         }
+
+    @property
+    def label(self) -> str:
+        return "evasion.link"
+
+
+#: What scoring an account may report: a link to one parent, or a lead naming its network.
+Finding = Link | NetworkReturn
 
 
 class _LRU(OrderedDict):
@@ -146,7 +172,7 @@ class EvasionEngine:
             if y is not None and y.created_at < horizon:
                 del self.young[acct]
 
-    def account_created(self, acct: str, at: datetime, **profile: Any) -> Link | None:
+    def account_created(self, acct: str, at: datetime, **profile: Any) -> Finding | None:
         self._expire(at)
         p = self.profiles.touch(acct, Profile)
         p.created_at = at
@@ -155,7 +181,7 @@ class EvasionEngine:
         self._young_order.append((at, acct))
         return self._score(acct, at, "created")
 
-    def profile_changed(self, acct: str, at: datetime, **profile: Any) -> Link | None:
+    def profile_changed(self, acct: str, at: datetime, **profile: Any) -> Finding | None:
         p = self.profiles.touch(acct, Profile)
         was_protected = p.protected
         changed = p.update(**profile)
@@ -165,7 +191,7 @@ class EvasionEngine:
             return self._score(acct, at, "profile_changed")
         return None
 
-    def interaction(self, src: str, dst: str, at: datetime) -> Link | None:
+    def interaction(self, src: str, dst: str, at: datetime) -> Finding | None:
         """``src`` followed, reposted or mentioned ``dst``."""
         if src in self.allowlist or src == dst:
             return None
@@ -174,16 +200,21 @@ class EvasionEngine:
         young = self.young.get(dst)
         if young is not None and src not in young.promoters:
             young.promoters.add(src)
-            if self.index.is_audience(src):
+            degree = self.index.audience_degree(src)
+            if degree:
                 young.promoted_by_audience += 1
                 n = young.promoted_by_audience
-                # Re-score at the 1st, 2nd, 4th, 8th... such promoter: early evidence matters
-                # most, and a popular account must not be re-scored on every follow.
-                if n & (n - 1) == 0:
+                if degree >= NETWORK_DEGREE:
+                    young.regulars.add(src)
+                m = len(young.regulars)
+                # Re-score at the 1st, 2nd, 4th, 8th... such promoter, and at the 1st, 2nd, 4th...
+                # of the network's regulars: early evidence matters most, and a popular account
+                # must not be re-scored on every follow.
+                if n & (n - 1) == 0 or (degree >= NETWORK_DEGREE and m & (m - 1) == 0):
                     return self._score(dst, at, "promoted")
         return None
 
-    def posted(self, acct: str, at: datetime, hashtags: Iterable[str]) -> Link | None:
+    def posted(self, acct: str, at: datetime, hashtags: Iterable[str]) -> Finding | None:
         young = self.young.get(acct)
         if young is None or young.posted:
             return None
@@ -251,15 +282,47 @@ class EvasionEngine:
         scored.sort(key=lambda t: (-t[0], t[1].fid))
         return scored
 
-    def _score(self, acct: str, at: datetime, trigger: str) -> Link | None:
+    def _score(self, acct: str, at: datetime, trigger: str) -> Finding | None:
         if not len(self.index):
             return None
         obs = self.observe(acct, at)
         if obs is None:
             return None
-        ranked = self.rank(obs)
+        return self._link(obs, self.rank(obs), trigger) or self._network_return(obs, trigger)
+
+    def network_returns(self, acct: str) -> Young | None:
+        """The young account if the network promotes it and it appeared right after suspensions."""
+        y = self.young.get(acct)
+        if y is None or len(y.regulars) < RETURN_PROMOTERS or not self.index.recent(y.created_at):
+            return None
+        return y
+
+    def _network_return(self, obs: Observed, trigger: str) -> NetworkReturn | None:
+        y = self.network_returns(obs.account_id)
+        if y is None or y.return_reported or y.reported_parent is not None or self.model.network_return is None:
+            return None
+        y.return_reported = True
+        stems = self.index.stem_count(obs.profile.handle)
+        keys = HandleKeys.of(obs.profile.handle)
+        fps = [self.index.fingerprints[f] for f in self.index.recent(y.created_at)]
+        rows = [(fp, pair_features(obs, fp, stems, keys)) for fp in fps if fp.account_id != obs.account_id]
+        add_relative_features(rows)
+        scored = sorted(((fp, self.model.probability(f)) for fp, f in rows), key=lambda t: (-t[1], t[0].fid))
+        return NetworkReturn(
+            account_id=obs.account_id,
+            probability=self.model.network_return,
+            created_at=y.created_at,
+            candidates=scored[:3],
+            network_promoters=sorted(y.regulars),
+            trigger=trigger,
+        )
+
+    def _link(
+        self, obs: Observed, ranked: list[tuple[float, Fingerprint, dict[str, float]]], trigger: str
+    ) -> Link | None:
         if not ranked:
             return None
+        acct = obs.account_id
         p, fp, feats = ranked[0]
         lines = evidence_lines(feats)
         if not lines:

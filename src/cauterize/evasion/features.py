@@ -18,6 +18,7 @@ FEATURES: tuple[str, ...] = (
     "stem_popularity",
     "handle_consonants_equal",
     "handle_counter_step",
+    "handle_number_kept",
     "display_name_similarity",
     "bio_similarity",
     "avatar_equal",
@@ -42,6 +43,9 @@ EVIDENCE_LINES: dict[str, tuple[str, float]] = {
     "bio": ("bio_similarity", 0.8),
     "content": ("hashtag_overlap", 0.3),
 }
+#: The lines that point at one parent rather than at the network as a whole: a link without one
+#: is a lead for a reviewer and never an automatic action.
+PARENT_LINES = frozenset({"name", "display_name", "avatar", "audience", "bio"})
 
 
 @dataclass(slots=True)
@@ -79,17 +83,39 @@ class HandleKeys:
 _EMPTY = HandleKeys("", "", "", None)
 
 
+#: How close two handles must be before the number one carries over from the other means anything.
+KEPT_NUMBER_SIMILARITY = 0.8
+
+
+def number_kept(new: int | None, old: int | None) -> bool:
+    """The new handle carries the old one's number on: the same, the next, or with digits appended.
+
+    Under a stem shared by hundreds (``abu_omar``) the number is what names one account:
+    ``abu_omar63`` returning as ``abu_omar6340``, ``abu_omar64`` or ``ibn_omra63``. A one-digit
+    number is shared by too many namesakes to name anyone.
+    """
+    if new is None or old is None or old < 10:
+        return False
+    if new in (old, old + 1):
+        return True
+    a, b = str(new), str(old)
+    return len(a) > len(b) and a.startswith(b)
+
+
 def pair_features(
     obs: Observed, fp: Fingerprint, stem_count: int = 0, query: HandleKeys | None = None
 ) -> dict[str, float]:
     """``stem_count``: how many suspended accounts share the query's handle skeleton."""
     p = obs.profile
     q = query or HandleKeys.of(p.handle)
-    hs = skel_equal = cons_equal = step = 0.0
+    hs = skel_equal = cons_equal = step = kept = 0.0
     if q.compact:
         for k in fp.handle_keys():
             # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
-            hs = max(hs, _ratio(q.compact, k.compact))
+            sim = _ratio(q.compact, k.compact)
+            hs = max(hs, sim)
+            if sim >= KEPT_NUMBER_SIMILARITY and number_kept(q.number, k.number):
+                kept = 1.0
             if k.skeleton == q.skeleton:
                 skel_equal = 1.0
                 if k.number != q.number:
@@ -114,6 +140,7 @@ def pair_features(
         "skeleton_length": float(len(skel)),
         "handle_consonants_equal": cons_equal,
         "handle_counter_step": step,
+        "handle_number_kept": kept,
         "display_name_similarity": dn,
         "bio_similarity": bio,
         "avatar_equal": float(bool(p.avatar_hash) and p.avatar_hash == fp.avatar_hash),
@@ -148,9 +175,10 @@ def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> N
 
 
 def evidence_lines(features: dict[str, float]) -> list[str]:
+    # A common stem names nobody, unless the handle also carries the parent's number on.
     specific = (
         features.get("handle_similarity", 0.0) >= 0.85
-        and features.get("stem_popularity", 0.0) <= GENERIC_STEM
+        and (features.get("stem_popularity", 0.0) <= GENERIC_STEM or features.get("handle_number_kept", 0.0) >= 1.0)
         and features.get("skeleton_length", 0.0) >= 5
     )
     feats = {**features, "specific_name": float(specific)}

@@ -27,6 +27,9 @@ class LinkModel:
     weights: dict[str, float]
     bias: float
     trained_on: dict[str, Any]
+    #: Share of the training worlds' network-promoted newcomers (``returns.py``) that were
+    #: replacements: the score of an ``evasion.network_return`` lead. ``None``: no leads.
+    network_return: float | None = None
 
     @cached_property
     def _items(self) -> list[tuple[str, float]]:
@@ -43,11 +46,13 @@ class LinkModel:
         missing = set(FEATURES) - set(raw["weights"])
         if missing:
             raise ValueError(f"link model {raw.get('version')} lacks weights for {sorted(missing)}")
+        returns = raw.get("network_return")
         return cls(
             raw["version"],
             {k: float(v) for k, v in raw["weights"].items()},
             float(raw["bias"]),
             raw.get("trained_on", {}),
+            float(returns["probability"]) if returns else None,
         )
 
     def contributions(self, features: dict[str, float]) -> dict[str, float]:
@@ -60,19 +65,29 @@ class LinkModel:
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(
-            json.dumps(
-                {"version": self.version, "bias": self.bias, "weights": self.weights, "trained_on": self.trained_on},
-                indent=2,
-                sort_keys=True,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
+        raw: dict[str, Any] = {
+            "version": self.version,
+            "bias": self.bias,
+            "weights": self.weights,
+            "trained_on": self.trained_on,
+        }
+        if self.network_return is not None:
+            raw["network_return"] = {"probability": self.network_return}
+        Path(path).write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def fit(rows: Sequence[dict[str, float]], labels: Sequence[int], version: str, trained_on: dict[str, Any]) -> LinkModel:
-    """Fit weights on labelled pairs (1: the true parent, 0: any other candidate)."""
+def fit(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[int],
+    version: str,
+    trained_on: dict[str, Any],
+    returns: tuple[int, int] = (0, 0),
+) -> LinkModel:
+    """Fit weights on labelled pairs (1: the true parent, 0: any other candidate).
+
+    ``returns``: network-promoted newcomers without a link seen in the training worlds, and how
+    many of them were replacements; their smoothed share scores the network-return leads.
+    """
     try:
         import numpy as np
         from sklearn.linear_model import LogisticRegression
@@ -84,6 +99,10 @@ def fit(rows: Sequence[dict[str, float]], labels: Sequence[int], version: str, t
     clf = LogisticRegression(C=1.0, max_iter=2000)
     clf.fit(x, y)
     weights = {k: round(float(w), 6) for k, w in zip(FEATURES, clf.coef_[0], strict=True)}
-    return LinkModel(
-        version, weights, round(float(clf.intercept_[0]), 6), {**trained_on, "pairs": len(y), "positives": int(y.sum())}
-    )
+    seen, replacements = returns
+    trained_on = {**trained_on, "pairs": len(y), "positives": int(y.sum())}
+    if seen:
+        trained_on["network_returns"] = {"accounts": seen, "replacements": replacements}
+    # Laplace smoothing: a perfect record on a few hundred accounts is not a certainty.
+    share = round((replacements + 1) / (seen + 2), 4) if seen else None
+    return LinkModel(version, weights, round(float(clf.intercept_[0]), 6), trained_on, share)

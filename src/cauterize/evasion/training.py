@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cauterize.evasion.engine import EvasionEngine, Link
+from cauterize.evasion.engine import EvasionEngine, Finding
+from cauterize.evasion.features import evidence_lines
 from cauterize.evasion.model import LinkModel
 from cauterize.events import AccountCreated, EnforcementApplied, Event, Follow, PostCreated, ProfileChanged
 
@@ -23,23 +24,38 @@ class Pairs:
     rows: list[dict[str, float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     triggers: Counter[str] = field(default_factory=Counter)
+    #: Network-promoted newcomers (``returns.py``) without a reportable link: [others, replacements].
+    returns: list[int] = field(default_factory=lambda: [0, 0])
 
 
 class _Collecting(EvasionEngine):
-    def __init__(self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, **kw):  # type: ignore[no-untyped-def]
-        super().__init__(**kw)
+    def __init__(  # type: ignore[no-untyped-def]
+        self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, report_at: float = 0.3, **kw
+    ):
+        super().__init__(report_at=0.0, **kw)
         self._parents = parents
         self._pairs = pairs
         self._max = max_per_moment
+        self._linked: set[str] = set()
+        self._returned: set[str] = set()
+        #: The report threshold of production: training reports everything (``report_at`` 0).
+        self._report_at = report_at
 
-    def _score(self, acct: str, at: datetime, trigger: str) -> Link | None:
+    def _score(self, acct: str, at: datetime, trigger: str) -> Finding | None:
         obs = self.observe(acct, at)
         if obs is not None and len(self.index):
             true_parent = self._parents.get(acct)
-            for _p, fp, feats in self.rank(obs)[: self._max]:
+            ranked = self.rank(obs)
+            for _p, fp, feats in ranked[: self._max]:
                 self._pairs.rows.append(feats)
                 self._pairs.labels.append(int(fp.account_id == true_parent))
                 self._pairs.triggers[trigger] += 1
+            if ranked and ranked[0][0] >= self._report_at and evidence_lines(ranked[0][2]):
+                self._linked.add(acct)
+            # Counted as production would report it: once, and only when no link came first.
+            if acct not in self._linked and acct not in self._returned and self.network_returns(acct):
+                self._returned.add(acct)
+                self._pairs.returns[int(acct in self._parents)] += 1
         return super()._score(acct, at, trigger)
 
 
@@ -59,7 +75,7 @@ def collect_pairs(
     max_per_moment: int = 20,
 ) -> Pairs:
     pairs = Pairs()
-    engine = _Collecting(parents, pairs, max_per_moment, model=model, report_at=0.0, allowlist=allowlist)
+    engine = _Collecting(parents, pairs, max_per_moment, model=model, allowlist=allowlist)
     for event in events:
         if isinstance(event, AccountCreated | ProfileChanged | Follow | PostCreated | EnforcementApplied):
             feed(engine, event)

@@ -1,0 +1,65 @@
+"""Network returns: a new account the network promotes right after one of its accounts was suspended.
+
+A return under a fresh common name (``abu_talha771`` for ``abu_mohammed95``) with a new avatar and
+display name shares nothing visible with its parent, and when the parent had no audience of its
+own to win back, nothing tells which of the accounts suspended that hour it replaces. What still
+shows is the promoting neighbourhood: within minutes the network's regulars (accounts that
+followed, reposted or mentioned several suspended accounts) shout the newcomer out and follow
+it, which ordinary new accounts do not get.
+
+Such an account is reported as a lead (signal ``evasion.network_return``), not as a link: its
+score is the share of accounts meeting the same condition that were replacements in the
+training worlds, and its evidence lists the suspensions just before its creation as candidate
+parents, each with the link model's probability, without claiming one. It is ``review_only``:
+a person decides, never an automatic rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cauterize.evasion.fingerprint import Fingerprint
+
+#: Promoters who promoted at least this many suspended accounts are the network's regulars (an
+#: amplifier); an ordinary user who once followed one of them is not.
+NETWORK_DEGREE = 3
+#: Regulars needed before an account counts as promoted by the network. In the training worlds no
+#: ordinary account reached two; most replacements do within their first minutes.
+RETURN_PROMOTERS = 2
+LABEL = "evasion.network_return"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkReturn:
+    account_id: str
+    probability: float
+    created_at: datetime
+    #: (fingerprint, link-model probability), best first.
+    candidates: list[tuple[Fingerprint, float]]
+    network_promoters: list[str]
+    trigger: str
+    label: str = LABEL
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "probability": round(self.probability, 4),
+            "trigger": self.trigger,
+            "review_only": "promotion by the network names no parent: a lead for a person, never an action",
+            "independent_signals": 1,
+            "evidence_lines": ["network"],
+            "network_promoters": len(self.network_promoters),
+            "promoters_sample": sorted(self.network_promoters)[:10],
+            "candidate_parents": [
+                {
+                    "account_id": fp.account_id,
+                    "handles": list(fp.handles),
+                    "suspended_at": fp.suspended_at.isoformat(),
+                    "minutes_before_creation": round((self.created_at - fp.suspended_at).total_seconds() / 60.0, 1),
+                    "reason": fp.reason,
+                    "link_probability": round(p, 4),
+                }
+                for fp, p in self.candidates
+            ],
+        }
