@@ -37,7 +37,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--format", default="auto")
-    ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument(
+        "--batch-size", type=int, default=Config.batch_size, help="events per transaction (default: the config's)"
+    )
     ap.add_argument("--profile", action="store_true", help="cProfile the run, print the top 25")
     ap.add_argument("--evasion", action="store_true", help="also run the ban-evasion detector")
     args = ap.parse_args()

@@ -21,4 +21,5 @@ def build_pipeline(cfg: Config, store: Store) -> Pipeline:
         build_policy(cfg.policy),
         reorder_window=cfg.reorder_window,
         batch_size=cfg.batch_size,
+        max_batch_seconds=cfg.max_batch_seconds,
     )

@@ -13,23 +13,25 @@ with its source, position and the reason, and the run goes on.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import queue
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cauterize.detectors.base import Detector, Signal
-from cauterize.events import Event
+from cauterize.events import Event, decode_event
 from cauterize.ingest.base import Adapter, RawRecord, RecordError, Reject
 from cauterize.ingest.registry import get_adapter, sniff
 from cauterize.ingest.sources import Source
 from cauterize.policy.base import Policy
-from cauterize.store.project import Batch
+from cauterize.store.project import PAYLOAD, Batch
 from cauterize.store.store import Store
 
 _DEAD_LETTER_RAW_BYTES = 64 * 1024
@@ -37,6 +39,39 @@ _DEAD_LETTER_RAW_BYTES = 64 * 1024
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class _QuietCollector:
+    """While any run is going: the objects from before it frozen, and young collections rarer.
+
+    A run allocates a few tuples per event, and with the default thresholds the cycle collector
+    started every 700 of them and now and then rescanned everything alive, models and modules
+    included: 5% of ingest time (bench/ingest_throughput.py). Counted, because the HTTP
+    endpoint may run several pipelines at once; the last to finish restores the settings.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs = 0
+        self._saved: tuple[int, int, int] = gc.get_threshold()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._runs == 0:
+                self._saved = gc.get_threshold()
+                gc.freeze()
+                gc.set_threshold(max(self._saved[0], 20_000), self._saved[1], self._saved[2])
+            self._runs += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._runs -= 1
+            if self._runs == 0:
+                gc.set_threshold(*self._saved)
+                gc.unfreeze()
+
+
+_quiet_collector = _QuietCollector()
 
 
 def describe_decode_failure(data: bytes) -> str | None:
@@ -89,10 +124,16 @@ class RunSummary:
 
 
 class ReorderBuffer:
-    """Releases events in event-time order once they are ``window`` older than the newest seen."""
+    """Releases events in event-time order once they are ``window`` older than the newest seen.
+
+    Most streams arrive nearly in order, so an event no older than the last one queued goes to
+    the tail of a queue (already sorted) and only the stragglers pay for the heap; release
+    merges the two. Ties release in arrival order.
+    """
 
     def __init__(self, window: timedelta):
         self.window = window
+        self._queue: deque[tuple[datetime, int, Event]] = deque()
         self._heap: list[tuple[datetime, int, Event]] = []
         self._pending: set[tuple[str, str]] = set()
         self._seq = itertools.count()
@@ -100,7 +141,7 @@ class ReorderBuffer:
         self.released_upto: datetime | None = None
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._queue) + len(self._heap)
 
     def push(self, event: Event) -> tuple[bool, list[Event]]:
         """Add an event; returns (was it a duplicate of one still pending, events now released)."""
@@ -108,16 +149,27 @@ class ReorderBuffer:
         if key in self._pending:
             return True, []
         self._pending.add(key)
-        heapq.heappush(self._heap, (event.time, next(self._seq), event))
-        if self._newest is None or event.time > self._newest:
-            self._newest = event.time
-        return False, self._release(self._newest - self.window)
+        t = event.time
+        item = (t, next(self._seq), event)
+        if not self._queue or t >= self._queue[-1][0]:
+            self._queue.append(item)
+        else:
+            heapq.heappush(self._heap, item)
+        if self._newest is None or t > self._newest:
+            self._newest = t
+        return False, self._release(self._newest - self.window)  # type: ignore[operator]
+
+    def _pop(self) -> tuple[datetime, int, Event]:
+        q, heap = self._queue, self._heap
+        if heap and (not q or heap[0][:2] < q[0][:2]):
+            return heapq.heappop(heap)
+        return q.popleft()
 
     def _release(self, upto: datetime) -> list[Event]:
         out = []
-        heap = self._heap
-        while heap and heap[0][0] <= upto:
-            _, _, event = heapq.heappop(heap)
+        q, heap = self._queue, self._heap
+        while (q and q[0][0] <= upto) or (heap and heap[0][0] <= upto):
+            event = self._pop()[2]
             self._pending.discard((event.platform, event.event_id))
             out.append(event)
         if out and (self.released_upto is None or out[-1].time > self.released_upto):
@@ -125,7 +177,7 @@ class ReorderBuffer:
         return out
 
     def drain(self) -> list[Event]:
-        out = [heapq.heappop(self._heap)[2] for _ in range(len(self._heap))]
+        out = [self._pop()[2] for _ in range(len(self))]
         self._pending.clear()
         if out and (self.released_upto is None or out[-1].time > self.released_upto):
             self.released_upto = out[-1].time
@@ -139,30 +191,44 @@ class _Writer:
     with parsing and detection. Keys of batches handed over but not yet committed stay in
     ``inflight`` until the commit, so deduplication never misses an event caught between the two.
     A batch the store refuses comes back through ``failed`` for the caller to retry event by event.
+
+    At most one batch is being written while the next is built: a handover waits for the
+    previous write to finish. A queue would let more batches pile up in memory without
+    writing any faster, and batches are large (bigger transactions are the cheaper ones).
     """
 
-    def __init__(self, store: Store, depth: int = 2):
+    def __init__(self, store: Store):
         self.store = store
-        self.inflight: set[tuple[str, str]] = set()
-        self.failed: list[tuple[list[Event], Batch]] = []
-        self._queue: queue.Queue[tuple[list[Event], Batch] | None] = queue.Queue(maxsize=depth)
+        #: One key set per batch handed over and not yet committed, oldest first.
+        self._inflight: deque[set[tuple[str, str]]] = deque()
+        self.failed: list[Batch] = []
+        self._idle = threading.Semaphore(1)
+        self._queue: queue.SimpleQueue[Batch | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._loop, name="cauterize-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, events: list[Event], batch: Batch) -> None:
-        self.inflight.update((e.platform, e.event_id) for e in events)
-        self._queue.put((events, batch))
+    def inflight(self, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these keys belong to batches not yet committed."""
+        # list() copies the deque in one step under the GIL: no mutation mid-iteration.
+        return set().union(*(keys & batch for batch in list(self._inflight)))
+
+    def submit(self, keys: set[tuple[str, str]], batch: Batch) -> None:
+        """Hand over a batch; ``keys`` (the batch's event keys) must not change afterwards."""
+        self._idle.acquire()
+        self._inflight.append(keys)
+        self._queue.put(batch)
 
     def _loop(self) -> None:
-        while (item := self._queue.get()) is not None:
-            events, batch = item
+        while (batch := self._queue.get()) is not None:
             try:
                 self.store.write(batch)
             except Exception:
-                self.failed.append(item)
+                self.failed.append(batch)
             finally:
-                # Only after the commit: a reader who misses the key here finds it in the store.
-                self.inflight.difference_update((e.platform, e.event_id) for e in events)
+                # Only after the commit: a reader who misses the keys here finds them in the store.
+                self._inflight.popleft()
+                batch = None  # free the rows now, not when the next batch arrives
+                self._idle.release()
 
     def close(self) -> None:
         self._queue.put(None)
@@ -192,13 +258,15 @@ class Pipeline:
         policy: Policy,
         *,
         reorder_window: timedelta = timedelta(minutes=5),
-        batch_size: int = 2000,
+        batch_size: int = 50_000,
+        max_batch_seconds: float = 5.0,
     ):
         self.store = store
         self.detectors = list(detectors)
         self.policy = policy
         self.reorder_window = reorder_window
         self.batch_size = batch_size
+        self.max_batch_seconds = max_batch_seconds
         self.ctx = _StoreContext(store)
         self._warmed = False
         # Detectors indexed by the event kinds they take, so the hot path skips the rest.
@@ -224,21 +292,28 @@ class Pipeline:
         dead: list[dict[str, Any]] = []
         writer = _Writer(self.store)
 
-        def release(events: list[Event]) -> None:
-            pending.extend(events)
-            if len(pending) >= self.batch_size:
-                self._flush(pending, summary, dead, writer)
-                pending.clear()
+        flushed_at = time.monotonic()
 
-        try:
-            for source in sources:
-                self._run_source(source, fmt, buffer, release, summary, dead, progress)
-            release(buffer.drain())
-            self._flush(pending, summary, dead, writer)
-        finally:
-            writer.close()
-        for events, _batch in writer.failed:
-            self._write_one_by_one(events, summary, dead)
+        def release(events: list[Event]) -> None:
+            nonlocal flushed_at
+            pending.extend(events)
+            if len(pending) >= self.batch_size or time.monotonic() - flushed_at >= self.max_batch_seconds:
+                batch_events = pending[:]
+                pending.clear()
+                self._flush(batch_events, summary, dead, writer)
+                flushed_at = time.monotonic()
+
+        with _quiet_collector:
+            try:
+                for source in sources:
+                    self._run_source(source, fmt, buffer, release, summary, dead, progress)
+                release(buffer.drain())
+                self._flush(pending[:], summary, dead, writer)
+            finally:
+                writer.close()
+        for batch in writer.failed:
+            # The batch's own event rows are the events it was built from (the payload column).
+            self._write_one_by_one([decode_event(row[PAYLOAD]) for row in batch.events], summary, dead)
         self._write_dead(dead, summary)
         summary.finished_at = _now()
         self.store.finish_run(summary.run_id, summary.finished_at, summary.as_dict())
@@ -354,7 +429,7 @@ class Pipeline:
             return
         keys = [(e.platform, e.event_id) for e in events]
         # In flight first, then the store: see _Writer for why the order matters.
-        inflight = {k for k in keys if k in writer.inflight}
+        inflight = writer.inflight(set(keys))
         known = self.store.known_event_ids(keys) | inflight
         fresh: list[Event] = []
         seen: set[tuple[str, str]] = set()
@@ -367,22 +442,25 @@ class Pipeline:
         if not fresh:
             return
         now = _now()
-        batch = Batch(ingested_at=now, run_id=summary.run_id)
+        batch = self.store.new_batch(now, summary.run_id)
         for event in fresh:
             self._process(event, batch, summary, dead, now)
-        writer.submit(fresh, batch)
+        # The events are in the batch's rows now; let them go before waiting on the writer.
+        events.clear()
+        fresh.clear()
+        writer.submit(seen, batch)
 
     def _write_one_by_one(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]]) -> None:
         """One poisoned event must not cost its batch: write each alone, dead-letter the culprit."""
         now = _now()
         for event in events:
-            single = Batch(ingested_at=now, run_id=summary.run_id)
+            single = self.store.new_batch(now, summary.run_id)
             self._process(event, single, RunSummary(), [], now)
             try:
                 self.store.write(single)
             except Exception as exc:
                 summary.events_new -= 1
-                record = RawRecord(f"event {event.platform}:{event.event_id}", 0, single.events[0]["payload"])
+                record = RawRecord(f"event {event.platform}:{event.event_id}", 0, single.events[0][PAYLOAD])
                 self._dead(dead, summary, {"dead_letters": 0}, record, f"store rejected the event: {exc!s:.500}")
 
     def _process(

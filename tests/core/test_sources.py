@@ -44,3 +44,55 @@ def test_json_lines_with_long_first_lines_and_braces_in_strings_stay_lines():
     assert [r.position for r in recs] == [1, 2]
     recs = list(BytesSource(b'{"text": "a { brace"}\n{"b": 1}\n', "l").records())
     assert len(recs) == 2
+
+
+def _reference_lines(data: bytes, max_bytes: int) -> list[tuple[int, bytes, str | None]]:
+    """The framing contract stated plainly: split on newlines, number every line, drop blank ones."""
+    out = []
+    parts = data.split(b"\n")
+    for i, line in enumerate(parts, start=1):
+        terminated = i < len(parts)
+        if len(line) > max_bytes:
+            size = len(line) + (1 if terminated else 0)
+            out.append((i, line[:256], f"record of {size} bytes exceeds the limit of {max_bytes} bytes"))
+        elif line.strip():
+            out.append((i, line.strip(), None))
+    return out
+
+
+class _Trickle(io.RawIOBase):
+    """A pipe that hands over a few bytes per read, so lines straddle every read boundary."""
+
+    def __init__(self, data: bytes, step: int):
+        self._data, self._step, self._at = data, step, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:  # type: ignore[no-untyped-def]
+        n = min(self._step, len(buf), len(self._data) - self._at)
+        buf[:n] = self._data[self._at : self._at + n]
+        self._at += n
+        return n
+
+
+def test_framing_matches_the_plain_contract_across_read_boundaries():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.lists(
+        st.one_of(
+            st.binary(min_size=0, max_size=12).map(lambda b: b.replace(b"\n", b"x")),
+            st.sampled_from([b"\n", b"\r\n", b" \n", b"{}" * 20, b"z" * 700]),
+        ),
+        max_size=40,
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(pieces, st.integers(1, 97), st.sampled_from([8, 20, 600]))
+    def check(parts: list[bytes], step: int, max_bytes: int) -> None:
+        data = b"#" + b"".join(parts)  # not a JSON document, so always framed as lines
+        got = [(r.position, r.data, r.error) for r in frame(_Trickle(data, step), "t", max_bytes)]
+        assert got == _reference_lines(data, max_bytes)
+
+    check()

@@ -30,31 +30,73 @@ class Source(Protocol):
     def records(self) -> Iterator[RawRecord]: ...
 
 
+def _oversized(name: str, position: int, head: bytes, size: int, max_bytes: int) -> RawRecord:
+    return RawRecord(
+        name,
+        position,
+        head[:_KEEP_OF_OVERSIZED],
+        error=f"record of {size} bytes exceeds the limit of {max_bytes} bytes",
+    )
+
+
 def _frame_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawRecord]:
+    # Splits whole chunks rather than calling readline per line (a third of the framing cost on
+    # the ingest path). read1 returns what one read gives, so a pipe's lines are framed as they
+    # arrive, not once 64 KB have piled up. A line is oversized when its content, without the
+    # newline, exceeds max_bytes; its size in the error counts the newline, and its bytes are
+    # skipped, never held.
+    read = stream.read1  # type: ignore[attr-defined]
     position = 0
-    while True:
-        line = stream.readline(max_bytes + 1)
-        if not line:
-            return
-        position += 1
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            head = line[:_KEEP_OF_OVERSIZED]
-            size = len(line)
-            while True:  # drain the rest of the oversized line without keeping it
-                rest = stream.readline(_CHUNK)
-                size += len(rest)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield RawRecord(
-                name,
-                position,
-                head,
-                error=f"record of {size} bytes exceeds the limit of {max_bytes} bytes",
-            )
+    pending: list[bytes] = []  # pieces of a line not yet ended
+    pending_len = 0
+    skipped = -1  # >= 0 while skipping an oversized line: its bytes so far
+    head = b""
+    while chunk := read(_CHUNK):
+        nl = chunk.find(b"\n")
+        if nl == -1:
+            if skipped >= 0:
+                skipped += len(chunk)
+                if len(head) < _KEEP_OF_OVERSIZED:
+                    head = (head + chunk)[:_KEEP_OF_OVERSIZED]
+                continue
+            pending.append(chunk)
+            pending_len += len(chunk)
+            if pending_len > max_bytes:
+                head, skipped = b"".join(pending)[:_KEEP_OF_OVERSIZED], pending_len
+                pending, pending_len = [], 0
             continue
-        line = line.strip()
-        if line:
-            yield RawRecord(name, position, line)
+        position += 1
+        if skipped >= 0:
+            if len(head) < _KEEP_OF_OVERSIZED:
+                head = (head + chunk[:nl])[:_KEEP_OF_OVERSIZED]
+            yield _oversized(name, position, head, skipped + nl + 1, max_bytes)
+            skipped = -1
+        else:
+            line = b"".join((*pending, chunk[:nl])) if pending else chunk[:nl]
+            pending, pending_len = [], 0
+            if len(line) > max_bytes:
+                yield _oversized(name, position, line, len(line) + 1, max_bytes)
+            elif line := line.strip():
+                yield RawRecord(name, position, line)
+        lines = chunk[nl + 1 :].split(b"\n")
+        last = lines.pop()
+        for line in lines:
+            position += 1
+            if len(line) > max_bytes:
+                yield _oversized(name, position, line, len(line) + 1, max_bytes)
+            elif line := line.strip():
+                yield RawRecord(name, position, line)
+        if last:
+            if len(last) > max_bytes:
+                head, skipped = last[:_KEEP_OF_OVERSIZED], len(last)
+            else:
+                pending, pending_len = [last], len(last)
+    if skipped >= 0:
+        yield _oversized(name, position + 1, head, skipped, max_bytes)
+    elif pending:
+        line = b"".join(pending)
+        if line := line.strip():
+            yield RawRecord(name, position + 1, line)
 
 
 def _looks_like_document(head: bytes) -> bool:

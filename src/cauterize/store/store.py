@@ -13,26 +13,21 @@ from operator import itemgetter
 from typing import Any
 
 import msgspec
-from sqlalchemy import JSON, Engine, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
 
+from cauterize.store import project as pj
 from cauterize.store import schema as s
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
-from cauterize.store.schema import UTCDateTime
-
-_TIME_TEXT: dict[datetime, str] = {}
 
 
 def _sqlite_time(t: datetime) -> str:
     # The exact text SQLAlchemy's SQLite DATETIME writes and parses, so reads and SQL comparisons
-    # agree. One event's time is written to several tables, hence the small memo.
-    text = _TIME_TEXT.get(t)
-    if text is None:
-        if len(_TIME_TEXT) > 50_000:
-            _TIME_TEXT.clear()
-        text = _TIME_TEXT[t] = t.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
-    return text
+    # agree. Fixed-width UTC text: it sorts and compares like the times it holds.
+    if t.tzinfo is not UTC:
+        t = t.astimezone(UTC)
+    return t.isoformat(" ", "microseconds")[:26]
 
 
 def _naive_utc(t: datetime) -> datetime:
@@ -47,52 +42,33 @@ class _Prepared:
     """A statement compiled once for this dialect and these keys, fed plain DB-API parameters.
 
     SQLAlchemy's per-row bind processing costs more than SQLite's own insert on this path
-    (measured: 70% of ingest time), so batched writes convert values here, by Python type,
-    and hand the driver ready rows.
+    (measured: 70% of ingest time), so batched writes hand the driver rows the batch already
+    encoded (see ``project.Batch``): tuples in ``keys`` order, reordered only where the compiled
+    statement wants its parameters in another order.
     """
 
     def __init__(self, stmt: Any, dialect: Any, keys: tuple[str, ...]):
         compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
-        self.names: tuple[str, ...] | None = tuple(compiled.positiontup) if compiled.positional else None
-        time_conv = _sqlite_time if dialect.name == "sqlite" else _naive_utc
-        self._conv: dict[type, Any] = {datetime: time_conv, dict: _json_text, list: _json_text, tuple: _json_text}
-        # Which positions need converting is known from the table's column types, so a row costs
-        # one itemgetter call plus a conversion per time/JSON column, not a type lookup per value.
-        # Parameters that are not columns (``b_at`` of the guarded updates) convert by type.
-        self._fixes: list[tuple[int, Any]] = []
-        if self.names is not None:
-            self._get = itemgetter(*self.names) if len(self.names) > 1 else (lambda r, n=self.names[0]: (r[n],))
-            table = getattr(stmt, "table", None)
-            for i, n in enumerate(self.names):
-                col = table.c.get(n) if table is not None and not n.startswith("b_") else None
-                if col is None:
-                    self._fixes.append((i, self._by_type))
-                elif isinstance(col.type, UTCDateTime):
-                    self._fixes.append((i, time_conv))
-                elif isinstance(col.type, JSON):
-                    self._fixes.append((i, _json_text))
+        self.keys = keys
+        self._order: Any = None
+        self._named = not compiled.positional
+        if not self._named:
+            names = tuple(compiled.positiontup)
+            if names != keys:
+                self._order = itemgetter(*(keys.index(n) for n in names))
 
-    def _by_type(self, v: Any) -> Any:
-        f = self._conv.get(type(v))
-        return v if f is None else f(v)
+    def params(self, rows: Sequence[tuple[Any, ...]]) -> Sequence[Any]:
+        if self._named:
+            keys = self.keys
+            return [dict(zip(keys, row, strict=True)) for row in rows]
+        if self._order is None:
+            return rows
+        order = self._order
+        return [order(row) for row in rows]
 
-    def params(self, rows: Iterable[dict[str, Any]]) -> list[Any]:
-        if self.names is None:
-            conv = self._conv
-            return [{k: (v if (f := conv.get(type(v))) is None else f(v)) for k, v in row.items()} for row in rows]
-        get, fixes = self._get, self._fixes
-        if not fixes:
-            return [get(row) for row in rows]
-        out: list[Any] = []
-        for row in rows:
-            vals = list(get(row))
-            for i, f in fixes:
-                v = vals[i]
-                if v is not None:
-                    vals[i] = f(v)
-            out.append(tuple(vals))
-        return out
+
+_LOOKUP_CHUNK = 500
 
 
 def _newer(column, param):  # type: ignore[no-untyped-def]
@@ -104,7 +80,8 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._prepared: dict[tuple[int, tuple[str, ...]], _Prepared] = {}
+        self._prepared: dict[int, _Prepared] = {}
+        self._lookup_sql: dict[int, _Prepared] = {}
         self._build_statements()
 
     @classmethod
@@ -172,74 +149,77 @@ class Store:
             )
         }
 
+    def new_batch(self, ingested_at: datetime, run_id: int | None = None) -> Batch:
+        """An empty batch whose rows are encoded the way this database's driver takes them."""
+        time = _sqlite_time if self.dialect == "sqlite" else _naive_utc
+        return Batch(ingested_at=ingested_at, run_id=run_id, encode_time=time, encode_json=_json_text)
+
     def known_event_ids(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (platform, event_id) pairs the store already holds."""
         found: set[tuple[str, str]] = set()
         if not keys:
             return found
-        e = s.events
         by_platform: dict[str, list[str]] = {}
         for platform, event_id in keys:
             by_platform.setdefault(platform, []).append(event_id)
         with self.engine.connect() as conn:
             for platform, ids in by_platform.items():
-                # Filter on platform too: (platform, event_id) is the unique index's order.
-                for i in range(0, len(ids), 500):
-                    q = select(e.c.event_id).where(e.c.platform == platform, e.c.event_id.in_(ids[i : i + 500]))
-                    found.update((platform, r[0]) for r in conn.execute(q))
+                for i in range(0, len(ids), _LOOKUP_CHUNK):
+                    found.update((platform, r[0]) for r in self._lookup_ids(conn, platform, ids[i : i + _LOOKUP_CHUNK]))
         return found
+
+    def _lookup_ids(self, conn: Connection, platform: str, ids: list[str]) -> Any:
+        # Filter on platform too: (platform, event_id) is the unique index's order. The SQL is
+        # cached by the number of ids: SQLAlchemy's expanding IN re-renders it every call, which
+        # cost more than the index probes.
+        n = len(ids)
+        sql = self._lookup_sql.get(n)
+        if sql is None:
+            e = s.events
+            q = select(e.c.event_id).where(
+                e.c.platform == bindparam("p"), e.c.event_id.in_([bindparam(f"i{j}") for j in range(n)])
+            )
+            sql = self._lookup_sql[n] = _Prepared(q, self.engine.dialect, ("p", *(f"i{j}" for j in range(n))))
+        return conn.exec_driver_sql(sql.sql, sql.params([(platform, *ids)])[0])
 
     def write(self, batch: Batch) -> None:
         """Write one batch in one transaction: all of it or none of it."""
         with self.engine.begin() as conn:
             self._write(conn, batch)
 
-    def _exec(self, conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
-        keys = tuple(rows[0])
-        prepared = self._prepared.get((id(stmt), keys))
+    def _exec(self, conn: Connection, stmt: Any, keys: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
+        prepared = self._prepared.get(id(stmt))
         if prepared is None:
-            prepared = self._prepared[(id(stmt), keys)] = _Prepared(stmt, self.engine.dialect, keys)
+            prepared = self._prepared[id(stmt)] = _Prepared(stmt, self.engine.dialect, keys)
         conn.exec_driver_sql(prepared.sql, prepared.params(rows))
 
     def _write(self, conn: Connection, b: Batch) -> None:
         if b.events:
-            self._exec(conn, self._plain["events"], b.events)
+            self._exec(conn, self._plain["events"], pj.EVENT_COLUMNS, b.events)
         if b.touches:
-            self._exec(
-                conn,
-                self._touch,
-                [
-                    {
-                        "platform": k[0],
-                        "account_id": k[1],
-                        "status": "active",
-                        "first_seen": v[0],
-                        "last_seen": v[1],
-                        "created_at": v[2],
-                    }
-                    for k, v in b.touches.items()
-                ],
-            )
-        # Profiles in event-time order so that a batch holding two versions ends on the newer.
+            self._exec(conn, self._touch, pj.TOUCH_COLUMNS, b.touch_rows())
+        # Guarded updates in event-time order so that a batch holding two versions ends on the newer.
         if b.profiles:
-            self._exec(conn, self._profile, sorted(b.profiles, key=lambda r: r["b_at"]))
+            i = pj.GUARD_TIME["profiles"]
+            self._exec(conn, self._profile, pj.PROFILE_COLUMNS, sorted(b.profiles, key=itemgetter(i)))
         if b.statuses:
-            self._exec(conn, self._status, sorted(b.statuses, key=lambda r: r["b_at"]))
-        for name, rows in (
-            ("handle_history", b.handles),
-            ("posts", b.posts),
-            ("edges", b.edges),
-            ("reports", b.reports),
-            ("enforcements", b.enforcements),
-            ("signals", b.signals),
-            ("decisions", b.decisions),
+            i = pj.GUARD_TIME["statuses"]
+            self._exec(conn, self._status, pj.STATUS_COLUMNS, sorted(b.statuses, key=itemgetter(i)))
+        for name, keys, rows in (
+            ("handle_history", pj.HANDLE_COLUMNS, b.handles),
+            ("posts", pj.POST_COLUMNS, b.posts),
+            ("edges", pj.EDGE_COLUMNS, b.edges),
+            ("reports", pj.REPORT_COLUMNS, b.reports),
+            ("enforcements", pj.ENFORCEMENT_COLUMNS, b.enforcements),
+            ("signals", pj.SIGNAL_COLUMNS, b.signals),
+            ("decisions", pj.DECISION_COLUMNS, b.decisions),
         ):
             if rows:
-                self._exec(conn, self._plain[name], rows)
+                self._exec(conn, self._plain[name], keys, rows)
         if b.post_deletions:
-            self._exec(conn, self._post_deleted, b.post_deletions)
+            self._exec(conn, self._post_deleted, pj.POST_MARK_COLUMNS, b.post_deletions)
         if b.post_removals:
-            self._exec(conn, self._post_removed, b.post_removals)
+            self._exec(conn, self._post_removed, pj.POST_MARK_COLUMNS, b.post_removals)
 
     def dead_letter(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)
