@@ -41,7 +41,11 @@ def demo_config(directory: Path) -> Config:
         data_dir=directory / "data",
         detectors=DEMO_DETECTORS,
         review={
-            "sinks": [{"kind": "jsonl", "path": "actions.jsonl"}, {"kind": "platform", "path": "enforcements.jsonl"}]
+            "sinks": [
+                {"kind": "jsonl", "path": "actions.jsonl"},
+                {"kind": "platform", "path": "enforcements.jsonl"},
+                {"kind": "registry"},
+            ]
         },
     )
 

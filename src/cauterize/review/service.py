@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cauterize.config import Config
+from cauterize.events import Event, encode_event
 from cauterize.review import actions, cases
 from cauterize.review.auth import Users
 from cauterize.review.settings import ReviewSettings
@@ -26,6 +27,28 @@ class ReviewService:
         )
         self._last_sync = 0.0
         self._lock = threading.Lock()
+        self._pipeline: Any = None
+        self._pipeline_lock = threading.Lock()
+        for sink in self.sinks.values():
+            attach = getattr(sink, "attach", None)
+            if attach is not None:
+                attach(self.ingest)
+
+    def attach_pipeline(self, pipeline: Any, lock: threading.Lock) -> None:
+        """Share the server's pipeline (and the lock its ingest endpoint runs it under)."""
+        self._pipeline, self._pipeline_lock = pipeline, lock
+
+    def ingest(self, events: list[Event]) -> None:
+        """Run canonical events through the pipeline: how cauterize's own actions reach its detectors."""
+        from cauterize.ingest.sources import BytesSource
+
+        body = b"\n".join(encode_event(e) for e in events)
+        with self._pipeline_lock:
+            if self._pipeline is None:  # the CLI: no server pipeline to share, build one
+                from cauterize.app import build_pipeline
+
+                self._pipeline = build_pipeline(self.cfg, self.store)
+            self._pipeline.run([BytesSource(body, "cauterize-actions")], "jsonl")
 
     def sync(self, now: datetime | None = None, min_interval: float = 0.0) -> list[int]:
         """Bring cases up to date with new decisions, then run the automatic actions they call for."""

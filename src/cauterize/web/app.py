@@ -62,6 +62,8 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     store = open_store(cfg)
     pipeline = build_pipeline(cfg, store)
     svc = ReviewService(cfg, store)
+    pipeline_lock = threading.Lock()
+    svc.attach_pipeline(pipeline, pipeline_lock)
     svc.sync()
     app = FastAPI(
         lifespan=_background_loop(svc) if background else None,
@@ -73,7 +75,9 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     app.state.sessions = Sessions(svc)
     app.state.login_throttle = LoginThrottle()
     app.state.store = store
-    app.include_router(ingest_router(cfg, store, pipeline, dependencies=[require("reviewer")], after=svc.sync))
+    app.include_router(
+        ingest_router(cfg, store, pipeline, dependencies=[require("reviewer")], after=svc.sync, lock=pipeline_lock)
+    )
     app.include_router(build_router())
     app.include_router(build_pages(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

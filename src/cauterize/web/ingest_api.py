@@ -30,8 +30,10 @@ def ingest_router(
     pipeline: Any,
     dependencies: Sequence[Depends] | None = None,
     after: Callable[[], Any] | None = None,
+    lock: threading.Lock | None = None,
 ) -> APIRouter:
-    lock = threading.Lock()
+    """``lock`` serialises runs of ``pipeline`` (its detectors keep state); pass it to share it."""
+    lock = lock or threading.Lock()
     router = APIRouter()
 
     @router.get("/healthz", tags=["ingest"])

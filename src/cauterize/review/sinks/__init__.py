@@ -12,9 +12,15 @@ from typing import Any
 from cauterize.review.sinks.base import Sink
 from cauterize.review.sinks.jsonl import JsonlSink
 from cauterize.review.sinks.platform import PlatformSink
+from cauterize.review.sinks.registry import RegistrySink
 from cauterize.review.sinks.webhook import WebhookSink
 
-KINDS: dict[str, type[Sink]] = {"jsonl": JsonlSink, "webhook": WebhookSink, "platform": PlatformSink}
+KINDS: dict[str, type[Sink]] = {
+    "jsonl": JsonlSink,
+    "webhook": WebhookSink,
+    "platform": PlatformSink,
+    "registry": RegistrySink,
+}
 
 
 class SinkSet(dict[str, Sink]):
