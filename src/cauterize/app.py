@@ -20,6 +20,7 @@ def build_pipeline(cfg: Config, store: Store) -> Pipeline:
         build_detectors(cfg.detectors),
         build_policy(cfg.policy),
         reorder_window=cfg.reorder_window,
+        max_hold_seconds=cfg.max_hold_seconds,
         batch_size=cfg.batch_size,
         max_batch_seconds=cfg.max_batch_seconds,
     )

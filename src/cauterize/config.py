@@ -27,6 +27,7 @@ class Config:
     reorder_window_seconds: float = 300.0
     batch_size: int = 50_000
     max_batch_seconds: float = 5.0
+    max_hold_seconds: float = 2.0
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     detectors: dict[str, dict[str, Any]] = field(default_factory=dict)
     policy: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +83,7 @@ def load_config(path: str | Path | None = None) -> Config:
     cfg.reorder_window_seconds = float(ingest.get("reorder_window_seconds", cfg.reorder_window_seconds))
     cfg.batch_size = int(ingest.get("batch_size", cfg.batch_size))
     cfg.max_batch_seconds = float(ingest.get("max_batch_seconds", cfg.max_batch_seconds))
+    cfg.max_hold_seconds = float(ingest.get("max_hold_seconds", cfg.max_hold_seconds))
     cfg.max_record_bytes = int(ingest.get("max_record_bytes", cfg.max_record_bytes))
     cfg.detectors = raw.get("detectors", {})
     cfg.policy = raw.get("policy", {})

@@ -2,8 +2,9 @@
 
 Processing is idempotent by ``(platform, event_id)``: an event the store already holds is
 skipped before any detector sees it, so replaying an input changes nothing. Events may arrive
-out of order by up to ``reorder_window``: they are held in a heap and released in event-time
-order once the newest event seen is more than the window past them. An event older than what
+out of order by up to ``reorder_window``: they are held and released in event-time order once
+the newest event seen is more than the window past them (on a live source, or once they have
+waited ``max_hold_seconds``). An event older than what
 was already released is still processed (and counted as late); the store's time guards keep it
 from rolling an account's state back.
 
@@ -129,10 +130,19 @@ class ReorderBuffer:
     Most streams arrive nearly in order, so an event no older than the last one queued goes to
     the tail of a queue (already sorted) and only the stragglers pay for the heap; release
     merges the two. Ties release in arrival order.
+
+    ``max_hold`` bounds the wait in wall-clock seconds, for live sources: there event time
+    moves at wall-clock pace, so a 5-minute window alone would hold every new account 5 minutes
+    before any detector saw it. An event held longer than ``max_hold`` is released, with
+    everything older than it, whatever the window says; later stragglers are still applied (the
+    store's time guards keep them from rolling state back).
     """
 
-    def __init__(self, window: timedelta):
+    def __init__(self, window: timedelta, max_hold: float | None = None):
         self.window = window
+        self.max_hold = max_hold
+        #: (wall-clock arrival, event time) in arrival order, for the max_hold bound.
+        self._arrivals: deque[tuple[float, datetime]] = deque()
         self._queue: deque[tuple[datetime, int, Event]] = deque()
         self._heap: list[tuple[datetime, int, Event]] = []
         self._pending: set[tuple[str, str]] = set()
@@ -157,7 +167,17 @@ class ReorderBuffer:
             heapq.heappush(self._heap, item)
         if self._newest is None or t > self._newest:
             self._newest = t
-        return False, self._release(self._newest - self.window)  # type: ignore[operator]
+        upto: datetime = self._newest - self.window  # type: ignore[operator]
+        if self.max_hold is not None:
+            now = time.monotonic()
+            arrivals = self._arrivals
+            arrivals.append((now, t))
+            overdue = now - self.max_hold
+            while arrivals and arrivals[0][0] <= overdue:
+                held = arrivals.popleft()[1]
+                if held > upto:
+                    upto = held
+        return False, self._release(upto)
 
     def _pop(self) -> tuple[datetime, int, Event]:
         q, heap = self._queue, self._heap
@@ -179,6 +199,7 @@ class ReorderBuffer:
     def drain(self) -> list[Event]:
         out = [self._pop()[2] for _ in range(len(self))]
         self._pending.clear()
+        self._arrivals.clear()
         if out and (self.released_upto is None or out[-1].time > self.released_upto):
             self.released_upto = out[-1].time
         return out
@@ -258,6 +279,7 @@ class Pipeline:
         policy: Policy,
         *,
         reorder_window: timedelta = timedelta(minutes=5),
+        max_hold_seconds: float | None = 2.0,
         batch_size: int = 50_000,
         max_batch_seconds: float = 5.0,
     ):
@@ -265,6 +287,7 @@ class Pipeline:
         self.detectors = list(detectors)
         self.policy = policy
         self.reorder_window = reorder_window
+        self.max_hold_seconds = max_hold_seconds
         self.batch_size = batch_size
         self.max_batch_seconds = max_batch_seconds
         self.ctx = _StoreContext(store)
@@ -293,11 +316,14 @@ class Pipeline:
         writer = _Writer(self.store)
 
         flushed_at = time.monotonic()
+        # Wall-clock bounds (max_hold_seconds, max_batch_seconds) apply to live sources only: a
+        # file's run must not depend on how fast the machine reads it.
+        live = False
 
         def release(events: list[Event]) -> None:
             nonlocal flushed_at
             pending.extend(events)
-            if len(pending) >= self.batch_size or time.monotonic() - flushed_at >= self.max_batch_seconds:
+            if len(pending) >= self.batch_size or (live and time.monotonic() - flushed_at >= self.max_batch_seconds):
                 batch_events = pending[:]
                 pending.clear()
                 self._flush(batch_events, summary, dead, writer)
@@ -306,6 +332,8 @@ class Pipeline:
         with _quiet_collector:
             try:
                 for source in sources:
+                    live = bool(getattr(source, "live", False))
+                    buffer.max_hold = self.max_hold_seconds if live else None
                     self._run_source(source, fmt, buffer, release, summary, dead, progress)
                 release(buffer.drain())
                 self._flush(pending[:], summary, dead, writer)

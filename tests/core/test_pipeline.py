@@ -237,7 +237,9 @@ def test_a_slow_stream_is_flushed_by_time_before_its_batch_fills(cfg, store, mon
     real = pipeline._flush
     monkeypatch.setattr(pipeline, "_flush", lambda events, *a: (sizes.append(len(events)), real(events, *a)))
 
-    summary = pipeline.run([BytesSource(jsonl(*GOOD), "trickle")])
+    trickle = BytesSource(jsonl(*GOOD), "trickle")
+    trickle.live = True  # type: ignore[misc]
+    summary = pipeline.run([trickle])
 
     # Far below batch_size, yet flushed more than once, and nothing lost or doubled.
     assert len([s for s in sizes if s]) > 1 and sum(sizes) == len(GOOD)
@@ -258,3 +260,36 @@ def test_a_full_batch_is_flushed_without_waiting_for_the_clock(cfg, store, monke
     pipeline.run([BytesSource(jsonl(*GOOD), "burst")])
 
     assert sizes[:3] == [2, 2, 2] and store.counts()["events"] == len(GOOD)
+
+
+def test_a_file_is_flushed_by_size_only_however_slow_the_clock_says_it_is(cfg, store, monkeypatch):
+    import cauterize.pipeline as pl
+
+    clock = iter(range(0, 10_000, 3))
+    monkeypatch.setattr(pl.time, "monotonic", lambda: next(clock))
+    pipeline = build_pipeline(cfg, store)
+    pipeline.batch_size = 10_000
+    sizes: list[int] = []
+    real = pipeline._flush
+    monkeypatch.setattr(pipeline, "_flush", lambda events, *a: (sizes.append(len(events)), real(events, *a)))
+
+    pipeline.run([BytesSource(jsonl(*GOOD), "file")])
+
+    assert [s for s in sizes if s] == [len(GOOD)]
+
+
+def test_a_live_stream_does_not_hold_events_for_the_whole_window(monkeypatch):
+    import cauterize.pipeline as pl
+    from cauterize.events import decode_event
+
+    now = [0.0]
+    monkeypatch.setattr(pl.time, "monotonic", lambda: now[0])
+    buf = ReorderBuffer(timedelta(minutes=5), max_hold=2.0)
+    first = decode_event(json.dumps(ev("account_created", "c1", "a1", 0, handle="x")))
+    assert buf.push(first)[1] == []  # within the window and the hold: held
+    now[0] = 2.5  # 2.5 s of wall clock later, a second event 1 s of event time later
+    second = decode_event(json.dumps(ev("follow", "f1", "a2", 1 / 60, target="a1")))
+    assert [e.event_id for e in buf.push(second)[1]] == ["c1"]
+    without = ReorderBuffer(timedelta(minutes=5))
+    without.push(first)
+    assert without.push(second)[1] == []

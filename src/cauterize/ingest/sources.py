@@ -26,6 +26,9 @@ _CHUNK = 1 << 16
 
 class Source(Protocol):
     name: str
+    #: A source that never ends and delivers events as they happen (stdin, a broker): the
+    #: pipeline then bounds how long an event waits in wall-clock time, not only event time.
+    live: bool
 
     def records(self) -> Iterator[RawRecord]: ...
 
@@ -135,6 +138,8 @@ def frame(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES
 class FileSource:
     """A file on disk; gzip is recognised by its magic bytes, not its name."""
 
+    live = False
+
     def __init__(self, path: str | Path, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
         self.path = Path(path)
         self.name = str(path)
@@ -156,6 +161,7 @@ class FileSource:
 
 class StdinSource:
     name = "<stdin>"
+    live = True
 
     def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
         self.max_record_bytes = max_record_bytes
@@ -166,6 +172,8 @@ class StdinSource:
 
 class BytesSource:
     """Records from bytes already in memory, e.g. the body of an HTTP ingest request."""
+
+    live = False
 
     def __init__(self, data: bytes, name: str, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
         self.data = data
