@@ -252,3 +252,27 @@ def test_readers_and_report_rendering(tmp_path: Path) -> None:
     dpath.write_text('{"platform": "sim"}\n')
     with pytest.raises(ValueError, match=r"decisions\.jsonl:1"):
         read_decisions(dpath)
+
+
+def test_shadow_decisions_are_scored_apart_from_the_live_ones(tmp_path: Path) -> None:
+    live = hand_decisions()
+    # A shadow rule flags every account of the world: counted with the live decisions it would
+    # inflate recall; scored on its own it is the rule's trial.
+    shadow = [
+        {**d, "policy": "threshold:shadow", "evidence": {**d.get("evidence", {}), "shadow": True}}
+        for d in hand_decisions()
+    ]
+    shadow.append({**shadow[0], "account_id": "A0", "policy": "threshold:shadow"})
+    dpath = tmp_path / "decisions.jsonl"
+    dpath.write_text("".join(json.dumps(d) + "\n" for d in live + shadow))
+    only_live = read_decisions(dpath)
+    only_shadow = read_decisions(dpath, shadow=True)
+    assert len(only_live) == len(live) and not any(d.shadow for d in only_live)
+    assert len(only_shadow) == len(shadow) and all(d.shadow for d in only_shadow)
+    assert to_markdown(evaluate(hand_truth(), only_live)) == to_markdown(
+        evaluate(hand_truth(), read_decisions_list(live))
+    )
+
+
+def read_decisions_list(objs: list[dict]) -> list:
+    return [parse_decision(o) for o in objs]

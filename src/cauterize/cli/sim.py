@@ -87,6 +87,9 @@ def eval_command(
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON here.")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write a markdown report here.")] = None,
+    shadow: Annotated[
+        bool, typer.Option("--shadow", help="Score the shadow-mode rules' decisions instead of the live ones.")
+    ] = False,
 ) -> None:
     """Precision, recall, F1, ROC-AUC, ban-evasion timing and harm to confounders."""
     from cauterize.evaluation.decisions import read_decisions, read_signals
@@ -97,7 +100,7 @@ def eval_command(
 
     try:
         t = read_truth(truth)
-        d = read_decisions(decisions)
+        d = read_decisions(decisions, shadow=shadow)
         s = read_signals(signals) if signals else None
     except (OSError, ValueError, KeyError) as exc:
         err_console.print(f"[red]input error:[/] {exc}")

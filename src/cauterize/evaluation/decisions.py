@@ -51,6 +51,8 @@ class DecisionRecord:
     policy: str = ""
     handle: str | None = None
     signals: tuple[SignalRecord, ...] = ()
+    #: Made by a rule in shadow mode: recorded to measure the rule, never acted on.
+    shadow: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -83,6 +85,7 @@ def parse_decision(obj: dict[str, Any]) -> DecisionRecord:
         policy=str(obj.get("policy", "")),
         handle=obj.get("handle"),
         signals=signals,
+        shadow=bool(evidence.get("shadow")) or str(obj.get("policy", "")).endswith(":shadow"),
     )
 
 
@@ -96,13 +99,20 @@ def _lines(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     raise ValueError(f"{path}:{lineno}: {exc}") from None
 
 
-def read_decisions(path: str | Path) -> list[DecisionRecord]:
+def read_decisions(path: str | Path, shadow: bool = False) -> list[DecisionRecord]:
+    """The live decisions of an export, or with ``shadow`` only those of rules in shadow mode.
+
+    The two never mix: a shadow rule's decisions flag nobody, so counting them with the live
+    ones would credit the system with catches it did not make.
+    """
     out = []
     for lineno, obj in _lines(path):
         try:
-            out.append(parse_decision(obj))
+            d = parse_decision(obj)
         except (KeyError, ValueError, TypeError) as exc:
             raise ValueError(f"{path}:{lineno}: bad decision record: {exc!r}") from None
+        if d.shadow == shadow:
+            out.append(d)
     return out
 
 
