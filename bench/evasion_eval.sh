@@ -7,6 +7,10 @@
 # under OUTDIR), exports the decisions and runs `cauterize eval`. The report lands in
 # OUTDIR/report.md and OUTDIR/report.json. Use seeds the link model was not trained on
 # (training used 11 and 12 on small, 21 and 22 on a reduced medium world).
+#
+# TRUSTED=1 gives the policy the platform's list of known watchers (journalists, researchers,
+# counter-messaging, monitors, news desks, police, government; not parody or look-alike
+# accounts), taken from the truth as a platform would keep it, as `policy.trusted_file`.
 set -euo pipefail
 scenario=$1 seed=$2 out=$3
 cli=${CAUTERIZE:-.venv/bin/cauterize}
@@ -16,6 +20,17 @@ rm -rf "$out/.cauterize"
 cp "$here/cauterize.toml" "$out/cauterize.toml"
 t0=$(date +%s)
 "$cli" sim --scenario "$scenario" --seed "$seed" --out "$out/events.jsonl" --truth "$out/truth.jsonl"
+if [[ -n "${TRUSTED:-}" ]]; then
+  python3 - "$out/truth.jsonl" > "$out/trusted.txt" <<'PY'
+import json, sys
+roles = {"journalist", "researcher", "counter_messaging", "monitor", "news", "police", "government"}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    if r.get("kind") == "account" and r.get("label") == "confounder" and r.get("role") in roles:
+        print(f"{r['platform']}:{r['account_id']}")
+PY
+  sed -i "/^\[policy\]/a trusted_file = \"$(cd "$out" && pwd)/trusted.txt\"" "$out/cauterize.toml"
+fi
 t1=$(date +%s)
 "$cli" ingest -q -c "$out/cauterize.toml" "$out/events.jsonl"
 t2=$(date +%s)

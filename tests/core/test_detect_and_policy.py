@@ -94,3 +94,17 @@ def test_a_review_only_signal_never_causes_more_than_a_review():
     plain = Signal("network_proximity", "1", "network.proximity", 0.99, "p", "a", "e", None, {})
     (d,) = ThresholdPolicy(auto_actions=True).decide(_post(), [plain])
     assert d.action == "suspend"
+
+
+def test_a_trusted_account_is_neither_queued_nor_actioned_but_a_threat_still_escalates(tmp_path):
+    listed = tmp_path / "trusted.txt"
+    listed.write_text("# the platform's known reporters\np:journo  # a journalist\n\nresearcher-7\n")
+    policy = ThresholdPolicy(auto_actions=True, trusted_file=str(listed))
+    quoting = [_sig("watchlist.propaganda", 0.6, "journo"), _sig("known.media", 0.99, "journo")]
+    assert policy.decide(_post(), quoting) == []
+    assert policy.decide(_post(), [_sig("evasion.link", 0.95, "researcher-7")]) == []
+    (d,) = policy.decide(_post(), [_sig("threat.named_person", 0.9, "journo")])
+    assert d.action == "escalate" and d.evidence["trusted_account"] is True
+    # The same signals on an account nobody listed are queued and acted on as usual.
+    assert {d.action for d in policy.decide(_post(), [_sig("known.media", 0.99, "stranger")])} == {"suspend"}
+    assert ThresholdPolicy(trusted=["other:journo"]).decide(_post(), quoting)[0].account_id == "journo"

@@ -4,6 +4,12 @@ Rules are matched in order by a label glob. Automatic suspension is off by defau
 that would suspend records ``flag_for_review`` with ``proposed_action = "suspend"`` until
 ``auto_actions`` is turned on, because a wrong suspension of a journalist costs more than a
 minute's delay. Escalation (a credible threat to life) is never held back: it goes to people.
+
+Trusted accounts (``trusted``, ``trusted_file``: the journalists, researchers, police and
+counter-messaging campaigns a platform knows, as ``account_id`` or ``platform:account_id``)
+work among these networks all day and quote what they report on. Their signals are still
+stored, but only an escalation rule can decide on them: a threat to life from a trusted
+account (compromised, or not who it claimed) still reaches people; nothing else queues or acts.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from cauterize.detectors.base import Signal
@@ -78,17 +85,37 @@ DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
 )
 
 
+def _trusted(entries: Sequence[str], path: str | None) -> frozenset[str]:
+    out = {str(e).strip() for e in entries}
+    if path:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                out.add(line)
+    return frozenset(x for x in out if x)
+
+
 class ThresholdPolicy(Policy):
     name = "threshold"
     version = "1"
 
-    def __init__(self, rules: Sequence[Mapping[str, Any]] = DEFAULT_RULES, auto_actions: bool = False):
+    def __init__(
+        self,
+        rules: Sequence[Mapping[str, Any]] = DEFAULT_RULES,
+        auto_actions: bool = False,
+        trusted: Sequence[str] = (),
+        trusted_file: str | None = None,
+    ):
         self.rules = [Rule.from_config(r) for r in rules]
         self.auto_actions = auto_actions
+        self.trusted = _trusted(trusted, trusted_file)
         # Live and shadow rules are two separate ordered lists: a shadow rule never takes a
         # signal away from a live one, and each signal takes the first rule of each list.
         self._live = [r for r in self.rules if not r.shadow]
         self._shadow = [r for r in self.rules if r.shadow]
+
+    def is_trusted(self, platform: str, account_id: str) -> bool:
+        return bool(self.trusted) and (account_id in self.trusted or f"{platform}:{account_id}" in self.trusted)
 
     def decide(self, event: Event, signals: Sequence[Signal]) -> list[Decision]:
         # One decision per account per event: the most severe rule any of its signals meets,
@@ -99,9 +126,12 @@ class ThresholdPolicy(Policy):
             # A detector may mark its signal as a lead only (network proximity): under any
             # configuration it can queue for a person but never suspend or escalate.
             review_only = bool(signal.evidence.get("review_only"))
+            trusted = self.is_trusted(signal.platform, signal.account_id)
             for target, rules in ((fired, self._live), (shadowed, self._shadow)):
                 for rule in rules:
                     if review_only and ACTION_SEVERITY[rule.action] > ACTION_SEVERITY["flag_for_review"]:
+                        continue
+                    if trusted and rule.action != "escalate":
                         continue
                     if rule.matches(signal):
                         target.setdefault(signal.account_id, []).append((rule, signal))
@@ -119,6 +149,8 @@ class ThresholdPolicy(Policy):
             rule, top = max(pairs, key=lambda p: (ACTION_SEVERITY[p[0].action], p[1].score))
             action = rule.action
             extra: dict[str, Any] = {}
+            if self.is_trusted(event.platform, account_id):
+                extra["trusted_account"] = True  # only an escalation gets here: see the module doc
             if action == "suspend" and not self.auto_actions:
                 action, extra = "flag_for_review", {"proposed_action": "suspend", "held_back": "auto_actions is off"}
             decisions.append(
