@@ -91,6 +91,54 @@ def test_sessions_expire(app, monkeypatch):
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
 
 
+def _copy_of(app, client: TestClient) -> TestClient:
+    from cauterize.web.security import SESSION_COOKIE
+
+    thief = TestClient(app)
+    thief.cookies.set(SESSION_COOKIE, client.cookies.get(SESSION_COOKIE))
+    return thief
+
+
+def _signed_in(client: TestClient) -> bool:
+    return client.get("/queues/ban_evasion", follow_redirects=False).status_code == 200
+
+
+def test_logging_out_ends_every_copy_of_the_session(app):
+    alice = TestClient(app)
+    csrf = login(alice, "alice")
+    copied = _copy_of(app, alice)
+    bob = TestClient(app)
+    login(bob, "bob")
+    assert _signed_in(copied)
+    r = alice.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert not _signed_in(copied)  # the copied cookie is dead, not only the deleted one
+    assert _signed_in(bob)  # another user's session is untouched
+    login(alice, "alice")
+    assert _signed_in(alice)
+    assert "logout" in [e["kind"] for e in _audit_kinds(app, "alice")]
+
+
+def _audit_kinds(app, actor: str) -> list[dict]:
+    from cauterize.review import audit
+
+    return [e for e in audit.entries(app.state.svc.engine) if e["actor"] == actor]
+
+
+def test_a_new_password_or_disabling_the_user_ends_their_sessions(app):
+    users = app.state.svc.users
+    alice = TestClient(app)
+    login(alice, "alice")
+    users.set_password("alice", "another long passphrase")
+    assert not _signed_in(alice)
+    login(alice, "alice", "another long passphrase")
+    assert _signed_in(alice)
+    users.set_role("alice", disabled=True)
+    assert not _signed_in(alice)
+    users.set_role("alice", disabled=False)
+    assert not _signed_in(alice)  # re-enabling does not revive the old cookie
+
+
 def test_odd_form_input_is_refused_not_crashed(app):
     client = TestClient(app)
     csrf = login(client, "alice")

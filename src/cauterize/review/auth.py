@@ -75,7 +75,9 @@ class Users:
             raise AuthError("password: at least 8 characters")
         with self.engine.begin() as conn:
             n = conn.execute(
-                update(U).where(U.c.username == username).values(password_hash=self.hasher.hash(password))
+                update(U)
+                .where(U.c.username == username)
+                .values(password_hash=self.hasher.hash(password), session_generation=U.c.session_generation + 1)
             ).rowcount
         if not n:
             raise AuthError(f"no user {username!r}")
@@ -88,9 +90,28 @@ class Users:
             values["role"] = role
         if disabled is not None:
             values["disabled"] = disabled
+            if disabled:
+                values["session_generation"] = U.c.session_generation + 1
         with self.engine.begin() as conn:
             if not conn.execute(update(U).where(U.c.username == username).values(**values)).rowcount:
                 raise AuthError(f"no user {username!r}")
+
+    def session(self, username: str) -> tuple[Principal, int] | None:
+        """The user behind a session cookie, and the session generation now in force."""
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(U.c.username, U.c.role, U.c.disabled, U.c.session_generation).where(U.c.username == username)
+            ).first()
+        if r is None or r.disabled:
+            return None
+        return Principal(r.username, r.role, "session"), int(r.session_generation)
+
+    def end_sessions(self, username: str) -> None:
+        """Every session of this user stops working, wherever its cookie was copied."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(U).where(U.c.username == username).values(session_generation=U.c.session_generation + 1)
+            )
 
     def get(self, username: str) -> Principal | None:
         with self.engine.connect() as conn:

@@ -22,6 +22,10 @@ review_users = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
+    #: Sessions carry the generation they were issued in; logging out, a new password or
+    #: disabling the user moves it on, and every cookie of the old one stops working, copies
+    #: included (a signed cookie alone would stay valid until it expired).
+    Column("session_generation", Integer, nullable=False, server_default="0"),
     UniqueConstraint("username"),
 )
 

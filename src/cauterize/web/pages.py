@@ -169,8 +169,11 @@ def build_pages() -> APIRouter:
 
     @r.post("/logout")
     def logout(request: Request, csrf_token: Annotated[str, Form(max_length=200)] = "") -> Response:
-        _, csrf = _who(request)
+        user, csrf = _who(request)
         _check_csrf(csrf, csrf_token)
+        svc = request.app.state.svc
+        svc.users.end_sessions(user.username)
+        audit.record(svc.engine, user.username, "logout", {})
         resp = RedirectResponse("/login", status_code=303)
         resp.delete_cookie(SESSION_COOKIE)
         return resp

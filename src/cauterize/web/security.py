@@ -32,7 +32,8 @@ class Sessions:
 
     def issue(self, response: Response, username: str) -> str:
         csrf = secrets.token_urlsafe(24)
-        value = self.ser.dumps({"u": username, "c": csrf})
+        found = self.svc.users.session(username)
+        value = self.ser.dumps({"u": username, "c": csrf, "g": found[1] if found else 0})
         response.set_cookie(
             SESSION_COOKIE,
             value,
@@ -53,10 +54,10 @@ class Sessions:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("u"), str) or not isinstance(data.get("c"), str):
             return None
-        user = self.svc.users.get(data["u"])
-        if user is None:
-            return None
-        return user, data["c"]
+        found = self.svc.users.session(data["u"])
+        if found is None or data.get("g") != found[1]:
+            return None  # logged out, password changed or disabled since this cookie was issued
+        return found[0], data["c"]
 
     # Log-in CSRF: the form carries a token that must match a short-lived signed cookie.
     def prelogin(self, response: Response) -> str:
