@@ -170,14 +170,24 @@ class ReorderBuffer:
         upto: datetime = self._newest - self.window  # type: ignore[operator]
         if self.max_hold is not None:
             now = time.monotonic()
-            arrivals = self._arrivals
-            arrivals.append((now, t))
-            overdue = now - self.max_hold
-            while arrivals and arrivals[0][0] <= overdue:
-                held = arrivals.popleft()[1]
-                if held > upto:
-                    upto = held
+            self._arrivals.append((now, t))
+            upto = self._overdue(now, upto)
         return False, self._release(upto)
+
+    def _overdue(self, now: float, upto: datetime) -> datetime:
+        """``upto`` raised to the newest event time among events held past ``max_hold``."""
+        arrivals, overdue = self._arrivals, now - self.max_hold  # type: ignore[operator]
+        while arrivals and arrivals[0][0] <= overdue:
+            held = arrivals.popleft()[1]
+            if held > upto:
+                upto = held
+        return upto
+
+    def tick(self) -> list[Event]:
+        """Events held past ``max_hold`` while no new event came (a live source's quiet spell)."""
+        if self.max_hold is None or self._newest is None:
+            return []
+        return self._release(self._overdue(time.monotonic(), self._newest - self.window))
 
     def _pop(self) -> tuple[datetime, int, Event]:
         q, heap = self._queue, self._heap
@@ -377,6 +387,9 @@ class Pipeline:
             adapter = None if fmt == "auto" else get_adapter(fmt)
         stats = summary.per_source.setdefault(source.name, {"records": 0, "events": 0, "dead_letters": 0})
         for record in source.records():
+            if record.tick:
+                release(buffer.tick())  # may also flush a batch that has waited long enough
+                continue
             summary.records += 1
             stats["records"] += 1
             if progress is not None:

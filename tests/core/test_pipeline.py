@@ -293,3 +293,34 @@ def test_a_live_stream_does_not_hold_events_for_the_whole_window(monkeypatch):
     without = ReorderBuffer(timedelta(minutes=5))
     without.push(first)
     assert without.push(second)[1] == []
+
+
+def test_a_quiet_live_stream_still_releases_and_flushes_on_its_ticks(cfg, store, monkeypatch):
+    import cauterize.pipeline as pl
+    from cauterize.ingest.base import RawRecord
+
+    now = [0.0]
+    monkeypatch.setattr(pl.time, "monotonic", lambda: now[0])
+    pipeline = build_pipeline(cfg, store)
+    pipeline.batch_size, pipeline.max_batch_seconds, pipeline.max_hold_seconds = 10_000, 5.0, 2.0
+    sizes: list[int] = []
+    real = pipeline._flush
+    monkeypatch.setattr(pipeline, "_flush", lambda events, *a: (sizes.append(len(events)), real(events, *a)))
+    seen_at_tick: list[int] = []
+
+    class Quiet:
+        name, live = "quiet", True
+
+        def records(self):
+            for i, line in enumerate(jsonl(*GOOD[:3]).splitlines(), 1):
+                yield RawRecord(self.name, i, line)
+            now[0] = 10.0  # nothing comes for ten seconds
+            yield RawRecord(self.name, 0, b"", tick=True)
+            seen_at_tick.append(sum(sizes))
+            for i, line in enumerate(jsonl(*GOOD[3:]).splitlines(), 4):
+                yield RawRecord(self.name, i, line)
+
+    summary = pipeline.run([Quiet()])
+    # The three early events were released and flushed during the quiet spell, not at the end.
+    assert seen_at_tick == [3]
+    assert summary.records == len(GOOD) and store.counts()["events"] == len(GOOD)

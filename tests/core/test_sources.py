@@ -96,3 +96,28 @@ def test_framing_matches_the_plain_contract_across_read_boundaries():
         assert got == _reference_lines(data, max_bytes)
 
     check()
+
+
+def test_stdin_sends_ticks_while_the_pipe_is_quiet_and_keeps_every_line():
+    import os
+    import threading
+    import time
+
+    from cauterize.ingest.sources import StdinSource
+
+    r, w = os.pipe()
+
+    def writer() -> None:
+        os.write(w, b'{"a": 1}\n')
+        time.sleep(0.3)  # a quiet spell: six tick periods
+        os.write(w, b'{"a": 2}\n{"a"')
+        os.write(w, b": 3}\n")
+        os.close(w)
+
+    threading.Thread(target=writer).start()
+    with os.fdopen(r, "rb") as stream:
+        got = list(StdinSource(tick_seconds=0.05, stream=stream).records())
+    lines = [(x.position, x.data) for x in got if not x.tick]
+    assert lines == [(1, b'{"a": 1}'), (2, b'{"a": 2}'), (3, b'{"a": 3}')]
+    first, second = (i for i, x in enumerate(got) if not x.tick and x.position in (1, 2))
+    assert any(x.tick for x in got[first:second])

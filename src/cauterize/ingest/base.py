@@ -46,6 +46,9 @@ class RawRecord:
     data: bytes
     #: Set by the source when the record could not even be read whole (e.g. over the size limit).
     error: str | None = None
+    #: Not a record: a live source's heartbeat while no input comes, so that the pipeline can
+    #: release held events and flush on time during a quiet spell.
+    tick: bool = False
 
 
 class Adapter:

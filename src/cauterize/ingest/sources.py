@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import queue
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -120,8 +122,13 @@ def _looks_like_document(head: bytes) -> bool:
 
 
 def frame(stream: BinaryIO, name: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[RawRecord]:
-    # peek() returns at most the buffer's size, so the buffer must hold the head we look at.
-    buffered = io.BufferedReader(stream, buffer_size=_CHUNK)  # type: ignore[arg-type]
+    # An already buffered stream (stdin, an open file) is read as it is: a second buffer on top
+    # would fill itself with the first one's readinto, which blocks until the whole buffer is
+    # full, so a pipe's lines would wait for 64 KB behind them. Only the sniffing below reads
+    # less then (peek gives at most the inner buffer, 8 KB): enough for the first line's test.
+    buffered = (
+        stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream, buffer_size=_CHUNK)  # type: ignore[arg-type]
+    )
     head = buffered.peek(_CHUNK)[:_CHUNK]
     if _looks_like_document(head):
         data = buffered.read(max_bytes + 1)
@@ -160,14 +167,50 @@ class FileSource:
 
 
 class StdinSource:
+    """Standard input, as a live stream: a pipe that may go quiet for a while, then resume.
+
+    Reading blocks, so a thread reads and frames, and ``records`` yields a ``tick`` record
+    whenever nothing came for ``tick_seconds``: the pipeline's wall-clock bounds (how long an
+    event may be held, how long a batch may wait) then hold through a quiet spell too.
+    """
+
     name = "<stdin>"
     live = True
 
-    def __init__(self, max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES):
+    def __init__(
+        self,
+        max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES,
+        tick_seconds: float = 1.0,
+        stream: BinaryIO | None = None,
+    ):
         self.max_record_bytes = max_record_bytes
+        self.tick_seconds = tick_seconds
+        self._stream = stream
 
     def records(self) -> Iterator[RawRecord]:
-        yield from frame(sys.stdin.buffer, self.name, self.max_record_bytes)
+        stream = self._stream if self._stream is not None else sys.stdin.buffer
+        inbox: queue.SimpleQueue[RawRecord | BaseException | None] = queue.SimpleQueue()
+
+        def pump() -> None:
+            try:
+                for record in frame(stream, self.name, self.max_record_bytes):
+                    inbox.put(record)
+            except BaseException as exc:  # handed to the reader, raised there
+                inbox.put(exc)
+            inbox.put(None)
+
+        threading.Thread(target=pump, name="cauterize-stdin", daemon=True).start()
+        while True:
+            try:
+                item = inbox.get(timeout=self.tick_seconds)
+            except queue.Empty:
+                yield RawRecord(self.name, 0, b"", tick=True)
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
 
 class BytesSource:
