@@ -1,6 +1,6 @@
 """Ingest throughput: parse + detectors (watch-list) + policy + SQLite store, on one core.
 
-    python bench/ingest_throughput.py bench/out/events-1m.jsonl [--format jsonl] [--evasion]
+    python bench/ingest_throughput.py bench/out/events-1m.jsonl [--format jsonl] [--evasion] [--postgres]
 
 Prints events/s and peak RSS. The store is a fresh SQLite file in a temporary directory. The
 detectors are the watch-list alone (the "trivial detector" of the foundation's target), or with
@@ -12,8 +12,10 @@ worst case for it, not a platform).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -42,10 +44,22 @@ def main() -> None:
     )
     ap.add_argument("--profile", action="store_true", help="cProfile the run, print the top 25")
     ap.add_argument("--evasion", action="store_true", help="also run the ban-evasion detector")
+    ap.add_argument(
+        "--postgres",
+        action="store_true",
+        help="store in a throwaway PostgreSQL cluster on 127.0.0.1 (tests/postgres.py) instead of SQLite",
+    )
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        url = None
+        if args.postgres:
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.postgres import postgres_server
+
+            url = stack.enter_context(postgres_server())
         detectors = {"watchlist": WATCHLIST, "evasion": {"enabled": args.evasion}}
-        cfg = Config(data_dir=Path(tmp), detectors=detectors, batch_size=args.batch_size)
+        cfg = Config(data_dir=Path(tmp), database_url=url, detectors=detectors, batch_size=args.batch_size)
         store = open_store(cfg)
         pipeline = build_pipeline(cfg, store)
         sources = [FileSource(f) for f in args.files]

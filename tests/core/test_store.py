@@ -64,3 +64,38 @@ def test_find_accounts_by_any_past_handle(pipeline, store):
     assert store.find_accounts("@garden_photos") == [("testnet", "a1")]
     assert store.find_accounts("a2") == [("testnet", "a2")]
     assert store.find_accounts("@nobody") == []
+
+
+def test_postgresql_statistics_are_refreshed_as_a_table_grows_not_every_batch():
+    from contextlib import contextmanager
+    from datetime import UTC, datetime
+
+    from cauterize.store.project import Batch
+    from cauterize.store.store import Store
+
+    ran: list[str] = []
+
+    class _Conn:
+        def exec_driver_sql(self, sql: str) -> None:
+            ran.append(sql)
+
+    class _Engine:
+        @contextmanager
+        def begin(self):
+            yield _Conn()
+
+    store = Store.__new__(Store)  # only the bookkeeping, no database
+    store.engine, store.dialect, store._growth = _Engine(), "postgresql", {}
+
+    def batch(events: int) -> Batch:
+        b = Batch(ingested_at=datetime.now(UTC))
+        b.events = [()] * events
+        return b
+
+    for _ in range(40):
+        store._analyze_grown(batch(6_000))  # 240,000 rows in all
+    analyzed = [s for s in ran if "events" in s]
+    # At 12k, 24k, 36k, 48k, 60k, 78k, ... 228k rows: every 10k rows while small, then each time
+    # the table grew by a fifth; 40 batches, 11 ANALYZEs, and never one per batch.
+    assert len(analyzed) == 11
+    assert store._growth["events"][0] + store._growth["events"][1] == 240_000
