@@ -3,8 +3,8 @@
 Processing is idempotent by ``(platform, event_id)``: an event the store already holds is
 skipped before any detector sees it, so replaying an input changes nothing. Events may arrive
 out of order by up to ``reorder_window``: they are held and released in event-time order once
-the newest event seen is more than the window past them (on a live source, or once they have
-waited ``max_hold_seconds``). An event older than what
+the newest event seen is more than the window past them (and, on a live source, once they have
+waited ``max_hold_seconds`` of wall-clock time). An event older than what
 was already released is still processed (and counted as late); the store's time guards keep it
 from rolling an account's state back.
 

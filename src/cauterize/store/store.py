@@ -15,7 +15,6 @@ from typing import Any
 import msgspec
 from sqlalchemy import Engine, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.dml import Insert
 
 from cauterize.store import project as pj
 from cauterize.store import schema as s
@@ -69,54 +68,6 @@ class _Prepared:
         return [order(row) for row in rows]
 
 
-class _MultiRow:
-    """An INSERT sent as one statement of many ``VALUES`` rows (PostgreSQL).
-
-    Row by row, each insert is a round trip and a statement for the server: 1,800 events/s
-    measured on a local cluster. Many rows per statement make that one of each per chunk.
-    ``ON CONFLICT DO UPDATE`` accepts it as long as no key repeats within the statement,
-    which the batch guarantees for its one touch row per account.
-    """
-
-    CHUNK = 1000
-
-    def __init__(self, stmt: Any, dialect: Any, keys: tuple[str, ...]):
-        fmt = type(dialect)(paramstyle="format")  # positional %s, so rows can be concatenated
-        compiled = stmt.compile(dialect=fmt, column_keys=list(keys))
-        sql = compiled.string
-        names = tuple(compiled.positiontup)
-        start = sql.index(" VALUES (") + len(" VALUES ")
-        end = _group_end(sql, start)
-        self.prefix, self.group, suffix = sql[:start], sql[start:end], sql[end:]
-        # The rows written are not read back: no RETURNING (SQLAlchemy adds the key's).
-        self.suffix = suffix.split(" RETURNING ", 1)[0]
-        self._order = None if names == keys else itemgetter(*(keys.index(n) for n in names))
-        self._sql: dict[int, str] = {}
-
-    def execute(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-        order = self._order
-        for i in range(0, len(rows), self.CHUNK):
-            chunk = rows[i : i + self.CHUNK]
-            sql = self._sql.get(len(chunk))
-            if sql is None:
-                sql = self._sql[len(chunk)] = self.prefix + ", ".join([self.group] * len(chunk)) + self.suffix
-            flat = [v for row in chunk for v in (row if order is None else order(row))]
-            conn.exec_driver_sql(sql, tuple(flat))
-
-
-def _group_end(sql: str, start: int) -> int:
-    """Index just past the parenthesised group that starts at ``start``."""
-    depth = 0
-    for i in range(start, len(sql)):
-        if sql[i] == "(":
-            depth += 1
-        elif sql[i] == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    raise ValueError(f"unbalanced VALUES group in {sql!r}")
-
-
 _LOOKUP_CHUNK = 500
 _ANALYZE_MIN_ROWS = 10_000
 
@@ -130,7 +81,7 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._prepared: dict[int, _Prepared | _MultiRow] = {}
+        self._prepared: dict[int, _Prepared] = {}
         self._lookup_sql: dict[int, _Prepared] = {}
         #: table -> (rows written since its last ANALYZE, rows it had then), PostgreSQL only.
         self._growth: dict[str, tuple[int, int]] = {}
@@ -246,7 +197,7 @@ class Store:
 
         A store filled from empty keeps the statistics of an empty table until autovacuum
         comes round (a minute, or much later under load), and the planner's lookups by key
-        then scan: a 200k-event load ran at 1,977 events/s, 6,102 with statistics kept up.
+        then scan: a 200k-event load ran at 1,793 events/s, 8,961 with statistics kept up.
         The threshold doubles the interval as the table grows, so a load pays O(log n) of them.
         """
         written = {
@@ -274,15 +225,8 @@ class Store:
     def _exec(self, conn: Connection, stmt: Any, keys: tuple[str, ...], rows: Sequence[tuple[Any, ...]]) -> None:
         prepared = self._prepared.get(id(stmt))
         if prepared is None:
-            if self.dialect == "postgresql" and isinstance(stmt, Insert):
-                prepared = _MultiRow(stmt, self.engine.dialect, keys)
-            else:
-                prepared = _Prepared(stmt, self.engine.dialect, keys)
-            self._prepared[id(stmt)] = prepared
-        if isinstance(prepared, _MultiRow):
-            prepared.execute(conn, rows)
-        else:
-            conn.exec_driver_sql(prepared.sql, prepared.params(rows))
+            prepared = self._prepared[id(stmt)] = _Prepared(stmt, self.engine.dialect, keys)
+        conn.exec_driver_sql(prepared.sql, prepared.params(rows))
 
     def _write(self, conn: Connection, b: Batch) -> None:
         if b.events:
