@@ -83,6 +83,18 @@ class AccountCreated(Event, frozen=True, tag="account_created"):
     lang: str | None = None
     followers_count: int | None = None
     following_count: int | None = None
+    #: Identity signals a replacement often carries over (see docs/events.md): free-text place,
+    #: the profile's link, links in the bio, profile name/value fields (Mastodon), the pinned post,
+    #: the header image, and the platform's verified and bot flags.
+    location: str | None = None
+    url: str | None = None
+    bio_urls: tuple[str, ...] = ()
+    profile_fields: dict[str, str] = {}
+    pinned_post_id: str | None = None
+    header_url: str | None = None
+    header_hash: str | None = None
+    verified: bool | None = None
+    bot: bool | None = None
 
 
 class ProfileChanged(Event, frozen=True, tag="profile_changed"):
@@ -96,6 +108,17 @@ class ProfileChanged(Event, frozen=True, tag="profile_changed"):
     protected: bool | None = None
     followers_count: int | None = None
     following_count: int | None = None
+    #: The account's language when the platform states it or its posts show it.
+    lang: str | None = None
+    location: str | None = None
+    url: str | None = None
+    bio_urls: tuple[str, ...] = ()
+    profile_fields: dict[str, str] = {}
+    pinned_post_id: str | None = None
+    header_url: str | None = None
+    header_hash: str | None = None
+    verified: bool | None = None
+    bot: bool | None = None
 
 
 class PostCreated(Event, frozen=True, tag="post_created"):
@@ -111,6 +134,8 @@ class PostCreated(Event, frozen=True, tag="post_created"):
     reply_to: PostRef | None = None
     quote_of: PostRef | None = None
     repost_of: PostRef | None = None
+    #: Countries where the platform withholds this post (a post's status, not the account's).
+    withheld_in: tuple[str, ...] = ()
 
 
 class PostDeleted(Event, frozen=True, tag="post_deleted"):
