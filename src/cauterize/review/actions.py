@@ -201,6 +201,14 @@ def perform(
             key = hashlib.sha256(f"{base}|{t['platform']}|{t['account_id']}".encode()).hexdigest()
             prior = conn.execute(select(RA).where(RA.c.idempotency_key == key)).first()
             if prior is not None:
+                # A retry must be the same request: answering 200 to a different action under a
+                # reused key would tell the client its suspend happened when only a restrict did.
+                if (prior.action, prior.case_id, prior.post_id) != (req.action, case_id, req.post_id):
+                    raise ActionRefused(
+                        f"Idempotency-Key already used for {prior.action!r} on case {prior.case_id}"
+                        f"{' post ' + prior.post_id if prior.post_id else ''}; send a new key for a different action",
+                        status=409,
+                    )
                 existing.append(dict(prior._mapping))
                 continue
             ev = _evidence_for(conn, case_id, t["account_id"])

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from cauterize.policy.actions import ROLES, role_rank
@@ -79,6 +79,8 @@ class Users:
                 .where(U.c.username == username)
                 .values(password_hash=self.hasher.hash(password), session_generation=U.c.session_generation + 1)
             ).rowcount
+            if n:
+                _revoke_all(conn, username)
         if not n:
             raise AuthError(f"no user {username!r}")
 
@@ -95,6 +97,9 @@ class Users:
         with self.engine.begin() as conn:
             if not conn.execute(update(U).where(U.c.username == username).values(**values)).rowcount:
                 raise AuthError(f"no user {username!r}")
+            if disabled:
+                # Revoked, not suspended: re-enabling the user must not bring old tokens back.
+                _revoke_all(conn, username)
 
     def session(self, username: str) -> tuple[Principal, int] | None:
         """The user behind a session cookie, and the session generation now in force."""
@@ -188,6 +193,15 @@ class Users:
         # Never more than the owner has now (a demoted owner's tokens shrink with them).
         role = r.role if role_rank(r.role) <= role_rank(owner.role) else owner.role
         return Principal(r.username, role, "token")
+
+
+def _revoke_all(conn: Connection, username: str) -> None:
+    """A new password or a disabled user ends every API token too: a leaked password often means a
+    leaked token, and a token must never outlive the trust that issued it. Logging out of one
+    browser session leaves tokens alone: scripts hold them, not the browser."""
+    conn.execute(
+        update(T).where(T.c.username == username, T.c.revoked_at.is_(None)).values(revoked_at=datetime.now(UTC))
+    )
 
 
 def _sha(token: str) -> str:

@@ -53,31 +53,56 @@ def _text(v: str) -> str:
 
 
 class LoginThrottle:
-    """After ``limit`` failed log-ins within ``window`` seconds a username is refused until they age out."""
+    """Failed log-ins counted per (client, username) and per client, within ``window`` seconds.
 
-    def __init__(self, limit: int = 5, window: float = 900.0):
-        self.limit, self.window = limit, window
-        self._fails: dict[str, deque[float]] = {}
+    Keyed by the pair, a stranger guessing passwords locks only themselves out of that account:
+    counting by username alone let anyone lock any reviewer out for 15 minutes with five tries.
+    A client that fails ``client_limit`` times across any usernames is refused altogether
+    (password spraying). Only the first ``limit`` failures of a pair and its first lock-out are
+    audited, so an anonymous flood cannot fill the audit log.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 900.0, client_limit: int = 20, max_keys: int = 100_000):
+        self.limit, self.window, self.client_limit, self.max_keys = limit, window, client_limit, max_keys
+        self._fails: dict[tuple[str, str], deque[float]] = {}
+        self._client: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _recent(self, username: str) -> deque[float]:
-        q = self._fails.setdefault(username, deque())
+    def _recent(self, table: dict[Any, deque[float]], key: Any) -> deque[float]:
+        if key not in table and len(table) >= self.max_keys:
+            self._prune(table)
+        q = table.setdefault(key, deque())
         cutoff = time.monotonic() - self.window
         while q and q[0] < cutoff:
             q.popleft()
         return q
 
-    def locked(self, username: str) -> bool:
-        with self._lock:
-            return len(self._recent(username)) >= self.limit
+    def _prune(self, table: dict[Any, deque[float]]) -> None:
+        cutoff = time.monotonic() - self.window
+        for k in [k for k, q in table.items() if not q or q[-1] < cutoff]:
+            del table[k]
+        if len(table) >= self.max_keys:  # still full of live keys: forget the oldest half
+            for k in sorted(table, key=lambda k: table[k][-1] if table[k] else 0.0)[: len(table) // 2]:
+                del table[k]
 
-    def failed(self, username: str) -> None:
+    def locked(self, client: str, username: str) -> bool:
         with self._lock:
-            self._recent(username).append(time.monotonic())
+            return (
+                len(self._recent(self._fails, (client, username))) >= self.limit
+                or len(self._recent(self._client, client)) >= self.client_limit
+            )
 
-    def clear(self, username: str) -> None:
+    def failed(self, client: str, username: str) -> bool:
+        """Count a failure; whether it is still worth an audit row."""
         with self._lock:
-            self._fails.pop(username, None)
+            q = self._recent(self._fails, (client, username))
+            q.append(time.monotonic())
+            self._recent(self._client, client).append(time.monotonic())
+            return len(q) <= self.limit
+
+    def clear(self, client: str, username: str) -> None:
+        with self._lock:
+            self._fails.pop((client, username), None)
 
 
 class NeedLogin(Exception):
@@ -150,16 +175,17 @@ def build_pages() -> APIRouter:
             return RedirectResponse("/login?error=expired", status_code=303)
         valid_name = _USERNAME.match(username) is not None and "\x00" not in password
         throttle: LoginThrottle = request.app.state.login_throttle
-        if valid_name and throttle.locked(username):
-            audit.record(svc.engine, username, "login_locked", {})
+        client = request.client.host if request.client else "?"
+        if throttle.locked(client, username):
             return RedirectResponse("/login?error=locked", status_code=303)
         user = svc.users.authenticate(username, password) if valid_name else None
         if user is None:
-            if valid_name:
-                throttle.failed(username)
-            audit.record(svc.engine, username if valid_name else "?", "login_failed", {})
+            if throttle.failed(client, username):
+                audit.record(svc.engine, username if valid_name else "?", "login_failed", {"client": client})
+                if throttle.locked(client, username):
+                    audit.record(svc.engine, username if valid_name else "?", "login_locked", {"client": client})
             return RedirectResponse("/login?error=bad", status_code=303)
-        throttle.clear(username)
+        throttle.clear(client, username)
         target = next if next.startswith("/") and not next.startswith("//") else "/"
         resp = RedirectResponse(target, status_code=303)
         sessions.issue(resp, user.username)
@@ -306,7 +332,7 @@ def build_pages() -> APIRouter:
         return evidence_package_response(request, case_id, p.username)
 
     @r.get("/audit", response_class=HTMLResponse)
-    def audit_page(request: Request, before: int | None = None) -> HTMLResponse:
+    def audit_page(request: Request, before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> HTMLResponse:
         p, csrf = _who(request)
         svc = request.app.state.svc
         check = audit.verify(svc.engine) if p.can("lead") else None
