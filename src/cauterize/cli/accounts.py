@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cauterize.cli.common import ConfigOption, console, err_console, get_config
+from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
 
 accounts_app = typer.Typer(help="Look at accounts.", no_args_is_help=True)
 
@@ -28,11 +28,11 @@ def show(
     store = open_store(get_config(config))
     matches = store.find_accounts(ref, platform)
     if not matches:
-        err_console.print(f"no account matches {ref!r}")
+        err_console.print(untrusted(f"no account matches {ref!r}"))
         raise typer.Exit(1)
     for plat, account_id in matches:
         acct = store.account(plat, account_id) or {}
-        head = Table(title=f"{plat}:{account_id}", show_header=False, title_justify="left")
+        head = Table(title=untrusted(f"{plat}:{account_id}"), show_header=False, title_justify="left")
         head.add_column(style="bold")
         head.add_column()
         for key in (
@@ -47,21 +47,19 @@ def show(
             "last_seen",
         ):
             value = acct.get(key)
-            head.add_row(
-                key, _fmt_time(value) if key.endswith(("_at", "_seen")) else str(value if value is not None else "-")
-            )
+            head.add_row(key, _fmt_time(value) if key.endswith(("_at", "_seen")) else untrusted(value))
         console.print(head)
 
         hist = Table("handle", "since", title="handle history", title_justify="left")
         for h in store.handle_history(plat, account_id):
-            hist.add_row(h["handle"], _fmt_time(h["seen_at"]))
+            hist.add_row(untrusted(h["handle"]), _fmt_time(h["seen_at"]))
         console.print(hist)
 
         enf = store.enforcements_for(plat, account_id)
         if enf:
             t = Table("time", "action", "reason", title="platform enforcement", title_justify="left")
             for e in enf:
-                t.add_row(_fmt_time(e["event_time"]), e["action"], e["reason"] or "-")
+                t.add_row(_fmt_time(e["event_time"]), e["action"], untrusted(e["reason"]))
             console.print(t)
 
         sig = Table("time", "detector", "label", "score", "evidence", title="signals", title_justify="left")
@@ -71,7 +69,7 @@ def show(
                 f"{srow['detector']} v{srow['detector_version']}",
                 srow["label"],
                 f"{srow['score']:.3f}",
-                _short(srow["evidence"]),
+                untrusted(_short(srow["evidence"])),
             )
         console.print(sig)
 
@@ -80,7 +78,7 @@ def show(
             action = d["action"]
             if d["evidence"].get("proposed_action"):
                 action += f" (proposed: {d['evidence']['proposed_action']})"
-            dec.add_row(_fmt_time(d["event_time"]), action, d["rule"], d["reason"])
+            dec.add_row(_fmt_time(d["event_time"]), untrusted(action), d["rule"], untrusted(d["reason"]))
         console.print(dec)
 
 

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from cauterize.config import Config, load_config
+from cauterize.display import visible
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,3 +27,9 @@ def get_config(path: Path | None) -> Config:
     except (OSError, ValueError) as exc:
         err_console.print(f"[red]config error:[/] {exc}")
         raise typer.Exit(2) from None
+
+
+def untrusted(value: object) -> Text:
+    """A value that came from a platform (handle, name, bio, post, a record's bytes) as a Rich
+    ``Text``: never parsed as markup, and with control and bidi characters made visible."""
+    return Text(visible("-" if value is None else str(value)))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cauterize.cli.common import ConfigOption, console, get_config
+from cauterize.cli.common import ConfigOption, console, get_config, untrusted
 
 
 def dead_letters(
@@ -23,10 +23,10 @@ def dead_letters(
     for row in store.dead_letters(run, limit):
         t.add_row(
             str(row["run_id"]),
-            row["source"],
+            untrusted(row["source"]),
             str(row["position"]),
-            row["location"],
-            row["reason"],
+            untrusted(row["location"]),
+            untrusted(row["reason"]),
             str(row["raw_size"]),
         )
     console.print(t)

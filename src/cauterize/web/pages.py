@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from cauterize.display import visible
 from cauterize.policy.actions import REVIEW_ACTIONS
 from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
 from cauterize.review.auth import _USERNAME, Principal
@@ -22,6 +23,9 @@ from cauterize.web.deps import CaseId, _clean, answering_refusals, evidence_pack
 from cauterize.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, csrf_ok, principal_from
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Autoescaping stops markup; ``visible`` also shows the bidi overrides and control characters an
+# evader puts in a handle to make it read as another (every value any template prints).
+templates.env.finalize = lambda v: visible(v) if isinstance(v, str) else v
 
 
 def _age(hours: float | None) -> str:
