@@ -107,6 +107,25 @@ def expected_ids(obj: dict) -> tuple[set[str], set[str]]:
     return tweets, users
 
 
+def expected_suspended(obj: dict) -> set[str]:
+    """Accounts a page's errors report suspended, named as the adapter should name them."""
+    known = {u["username"].lower(): u["id"] for u in obj.get("includes", {}).get("users", [])}
+    data = obj.get("data")
+    for tweet in [data] if isinstance(data, dict) else data or []:
+        for m in tweet.get("entities", {}).get("mentions", []):
+            if "id" in m:
+                known.setdefault(m["username"].lower(), m["id"])
+    out = set()
+    for err in obj.get("errors", []):
+        if "User has been suspended" in err.get("detail", ""):
+            handle = err["detail"].split("[", 1)[1].split("]", 1)[0]
+            if not err["parameter"].endswith("username"):  # e.g. in_reply_to_user_id: the id itself
+                out.add(err["resource_id"])
+            else:
+                out.add(known.get(handle.lower(), "@" + handle.lower()))
+    return out
+
+
 # --- every real sample --------------------------------------------------------------------------
 
 
@@ -126,12 +145,16 @@ def test_every_sample_parses_with_the_expected_counts(name: str) -> None:
             continue
         out = parse(line)
         tweets, users = expected_ids(obj)
+        suspended = expected_suspended(obj)
+        placeholders = {s for s in suspended if s.startswith("@")}
         where = f"{name}:{number}"
         assert of(Reject, out) == [], where
         posts = of(PostCreated, out)
         assert sorted(p.post_id for p in posts) == sorted(tweets), where
         assert {p.event_id for p in posts} == {f"tweet:{t}" for t in tweets}, where
-        assert sorted(e.actor for e in of(ProfileChanged, out)) == sorted(users), where
+        assert sorted(e.actor for e in of(ProfileChanged, out)) == sorted(users | placeholders), where
+        enforced = {e.actor for e in of(EnforcementApplied, out) if e.action == "suspend"}
+        assert enforced == suspended, where
         assert {e.actor for e in of(AccountCreated, out)} <= users, where
         assert all(e.platform == "twitter" and e.time.tzinfo is not None for e in of(Event, out)), where
 
@@ -199,10 +222,23 @@ def test_reply_and_quote_targets_carry_their_authors() -> None:
     assert post.quote_of == PostRef(post_id=refs["quoted"], account_id=authors[refs["quoted"]])
     assert post.reply_to == PostRef(post_id=refs["replied_to"], account_id=raw["in_reply_to_user_id"])
     assert post.urls == tuple(u["expanded_url"] for u in raw["entities"]["urls"])
-    # without the expansions, the reply's author still comes from in_reply_to_user_id
+    # without the expanded tweets, the reply's author still comes from in_reply_to_user_id and
+    # the quote's from the status link it carries, resolved through includes.users
     del obj["includes"]["tweets"]
     bare = next(p for p in of(PostCreated, parse(json.dumps(obj).encode())) if p.post_id == raw["id"])
     assert bare.reply_to == PostRef(post_id=refs["replied_to"], account_id=raw["in_reply_to_user_id"])
+    assert bare.quote_of == PostRef(post_id=refs["quoted"], account_id=authors[refs["quoted"]])
+    # and without the users either, the quoted handle stays as the store's handle placeholder
+    link = next(u["expanded_url"] for u in raw["entities"]["urls"] if refs["quoted"] in u["expanded_url"])
+    handle = link.split("/")[3]
+    del obj["includes"]["users"]
+    for m in raw["entities"].get("mentions", []):
+        m.pop("id", None)
+    bare = next(p for p in of(PostCreated, parse(json.dumps(obj).encode())) if p.post_id == raw["id"])
+    assert bare.quote_of == PostRef(post_id=refs["quoted"], account_id="@" + handle.lower())
+    # a reference of an unknown type or a quote without its link names no author
+    raw["entities"]["urls"] = []
+    bare = next(p for p in of(PostCreated, parse(json.dumps(obj).encode())) if p.post_id == raw["id"])
     assert bare.quote_of == PostRef(post_id=refs["quoted"], account_id=None)
 
 
@@ -390,18 +426,18 @@ def test_a_real_page_with_one_author_removed_keeps_the_others() -> None:
     assert len(after) > 1
 
 
-def test_withheld_tweets_and_users_are_withhold_enforcement() -> None:
+def test_withheld_tweets_are_on_the_post_and_withheld_users_are_withhold_enforcement() -> None:
     (line,) = lines(FIXTURES / "withheld.jsonl")
     obj = json.loads(line)
     tweet, user = obj["data"][0], obj["includes"]["users"][0]
-    actions = {(e.actor, e.post_id): e for e in of(EnforcementApplied, parse(line))}
-    on_tweet = actions[(tweet["author_id"], tweet["id"])]
-    on_user = actions[(user["id"], None)]
-    assert len(actions) == 2 and on_tweet.action == on_user.action == "withhold"
-    assert on_tweet.reason == "withheld in: " + ", ".join(sorted(tweet["withheld"]["country_codes"]))
+    out = parse(line)
+    (post,) = of(PostCreated, out)
+    assert post.withheld_in == tuple(sorted(tweet["withheld"]["country_codes"]))
+    # a withheld tweet is the post's status: no enforcement on its author
+    (on_user,) = of(EnforcementApplied, out)
+    assert (on_user.actor, on_user.post_id, on_user.action) == (user["id"], None, "withhold")
     assert on_user.reason == "withheld in: " + ", ".join(user["withheld"]["country_codes"])
-    assert on_tweet.time == datetime.fromisoformat(tweet["created_at"])
-    assert on_tweet.event_id == parse(line)[-1].event_id  # deterministic
+    assert on_user.event_id == of(EnforcementApplied, parse(line))[0].event_id  # deterministic
 
 
 def test_malformed_and_foreign_records_are_record_errors() -> None:

@@ -12,25 +12,49 @@ Mapping (platform ``twitter``):
   event id ``tweet:<id>``. An edited tweet is a new tweet id on Twitter (its
   ``edit_history_tweet_ids`` lists every version), so each version is its own post and its own
   event; a version seen again on a later page replays the same event id and dedupes.
-  A retweet keeps its "RT @x: ..." text.
+  A retweet keeps its "RT @x: ..." text. ``lang`` is kept on every post: an account's language
+  is derived from its posts (Twitter v2 states none for users).
+* reply, quote and retweet come from ``referenced_tweets`` whether or not the target is in
+  ``includes.tweets``: the post id is always known; the target's author comes from the included
+  tweet, else ``in_reply_to_user_id`` (replies), the ``twitter.com/<handle>/status/<id>`` link a
+  quote carries (quotes), or the leading "RT @handle:" (retweets), resolved to an id through the
+  page's users and mentions. A handle that no id resolves is written ``@<folded handle>``, the
+  same placeholder the store gives a mention without an id, so the edges meet on one node.
+  Mentions carry ``entities.mentions[].id`` where the API gives it.
+* ``withheld`` on a tweet is recorded on the post (``PostCreated.withheld_in``, the countries): a
+  post's status, never the account's.
 * every user, from ``includes.users`` or from user-lookup ``data``, becomes an
   ``AccountCreated`` (``user:<id>:created``, at the account's ``created_at``) and a
   ``ProfileChanged`` snapshot ``user:<id>:profile:<hash>``, the hash covering the identity fields
-  (handle, display name, bio, avatar, protected). Follower counts are left out of the hash on
+  (handle, display name, bio, avatar, protected, location, url, bio links, pinned post,
+  verified). Identity signals: ``profile_image_url`` -> ``avatar_url`` and ``avatar_hash`` (see
+  :func:`avatar_key`), ``description`` -> bio, ``location``, ``url`` -> ``url`` (the expanded link
+  of ``entities.url`` when given), ``entities.description.urls`` -> ``bio_urls``,
+  ``pinned_tweet_id`` -> ``pinned_post_id``, ``protected``, ``verified`` (or ``verified_type``
+  other than "none"). Follower counts are left out of the hash on
   purpose: they drift on every page and would turn each sighting into a new event. The
   snapshot is dated by the newest tweet in the page's ``data``, else ``__twarc.retrieved_at``,
   else the newest expanded tweet, else the account's creation time. A known gap: a profile
   changed A -> B -> A replays A's event id, so the return to A is not a new event.
-* ``withheld`` on a tweet or a user becomes ``EnforcementApplied(action="withhold")``, the
-  countries in its reason ("withheld in: DE, FR"), event id ``tweet:<id>:withheld:DE,FR`` or
-  ``user:<id>:withheld:DE,FR``, dated like the profile snapshot (a tweet's own time if the page
-  has none).
+* ``withheld`` on a user becomes ``EnforcementApplied(action="withhold")``, the countries in its
+  reason ("withheld in: DE, FR"), event id ``user:<id>:withheld:DE,FR``, dated like the profile
+  snapshot.
+* an ``errors`` entry saying "User has been suspended: [handle]" (the API reports a mentioned or
+  requested user it will not return) becomes ``EnforcementApplied(action="suspend",
+  reason="suspended")``, event id ``user:<actor>:suspended`` (one per account: every page that
+  mentions the account reports it again, and a replay must not add events), dated by
+  ``__twarc.retrieved_at`` (when the API said so), else like the profile snapshot. The actor is
+  the resource id when it is an id; a username resolves through the page's users and mentions,
+  else it becomes ``@<folded handle>`` (the store's placeholder for an account known by handle
+  only) and a ``ProfileChanged`` (``user:@<handle>:handle``) gives that account its handle, so a
+  replacement can be linked to it by name. This works on error-only lines too; an error-only
+  line with no suspension in it stays a ``RecordError``.
 
 Rejects and errors: a data tweet without ``id``/``author_id``/``created_at`` is a ``Reject``
 (``where="data[i]"``) and the rest of the page is kept. An ``includes.tweets`` entry that has
 ``id`` and ``author_id`` but no ``created_at`` is read as a reference only (it names the author
-of a reply, quote or retweet target) and makes no post. A line holding only ``errors`` is a
-``RecordError`` naming the API's title and detail; a page with data and partial errors (a
+of a reply, quote or retweet target) and makes no post. A line holding only ``errors`` (none of
+them a suspension) is a ``RecordError`` naming the API's title and detail; a page with data and partial errors (a
 referenced tweet not found, a mentioned user suspended) keeps its data. Tweet-count and list
 pages carry no account or post and yield nothing.
 """
@@ -39,6 +63,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -66,6 +92,14 @@ MEDIA_TYPES = {"photo": "image", "video": "video", "animated_gif": "gif"}
 _MEDIA_KEY_PREFIXES = {"3": "image", "7": "video", "13": "video", "16": "gif"}
 _REF_FIELDS = {"replied_to": "reply_to", "quoted": "quote_of", "retweeted": "repost_of"}
 _MAX_ERRORS_NAMED = 3
+_SUSPENDED = re.compile(r"User has been suspended: \[([^\]]+)\]")
+#: ``profile_images/<upload id>/<name>_<size>.<ext>``: the size suffix is Twitter's rendition.
+_TWIMG_AVATAR = re.compile(
+    r"^https?://pbs\.twimg\.com/profile_images/(\d+)/([^/?#]+?)(?:_(?:normal|bigger|mini|reasonably_small|\d+x\d+))?(?:\.\w+)?(?:[?#].*)?$"
+)
+_DEFAULT_AVATAR = "/sticky/default_profile_images/"
+_STATUS_LINK = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w{1,15})/status(?:es)?/(\d+)")
+_RT_PREFIX = re.compile(r"^RT @(\w{1,15}):")
 
 
 class ItemError(ValueError):
@@ -117,6 +151,41 @@ def _opt_int(value: Any) -> int | None:
 
 def _dicts(value: Any) -> list[dict]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def avatar_key(url: str | None) -> str | None:
+    """A stable key of the uploaded avatar: ``twimg:<upload id>/<name>``, the same for every size.
+
+    Not a perceptual hash: it names one upload, so the same picture uploaded again by a new
+    account gets a new key. Where the image bytes are supplied a PDQ hash of them could stand in
+    its place. The default avatar is no avatar (``None``): it would tie every account that has
+    none. A URL of another shape keys as itself (``url:<url>``).
+    """
+    if not url:
+        return None
+    if _DEFAULT_AVATAR in url:
+        return None
+    match = _TWIMG_AVATAR.match(url)
+    if match:
+        return f"twimg:{match.group(1)}/{match.group(2)}"
+    return f"url:{url}"
+
+
+def handle_placeholder(handle: str) -> str:
+    """``@<folded handle>``: how the store names an account known only by its handle.
+
+    Must match ``cauterize.store.project.fold_handle`` (not imported: adapters know no store).
+    """
+    return "@" + unicodedata.normalize("NFKC", handle).lstrip("@").casefold()
+
+
+def _expanded(urls: Any) -> list[str]:
+    out = []
+    for u in _dicts(urls):
+        link = _opt_str(u.get("expanded_url")) or _opt_str(u.get("url"))
+        if link:
+            out.append(link)
+    return out
 
 
 def describe_errors(errors: Any) -> str:
@@ -206,6 +275,7 @@ class _Page:
     tweets: dict[str, dict] = field(default_factory=dict)
     users: dict[str, dict] = field(default_factory=dict)
     handles: dict[str, str] = field(default_factory=dict)  # lower-cased username -> user id
+    mention_ids: dict[str, str] = field(default_factory=dict)  # lower-cased username -> id a mention gave
     media: dict[str, dict] = field(default_factory=dict)
     snapshot_time: datetime | None = None
 
@@ -218,11 +288,29 @@ def _media_ref(key: str, page: _Page) -> MediaRef:
     return MediaRef(media_id=key, type=MEDIA_TYPES.get(item.get("type"), "other"), url=url)  # type: ignore[arg-type]
 
 
-def _retweeted_handle_id(text: str, mentions: tuple[Mention, ...]) -> str | None:
-    """The author of a retweet's target, read from its "RT @handle:" prefix and mention id."""
-    for mention in mentions[:1]:
-        if mention.account_id and text.startswith(f"RT @{mention.handle}:"):
+def _by_handle(handle: str, mentions: tuple[Mention, ...], page: _Page) -> str:
+    """An account id for a handle: the page's users, then the post's mentions, else a placeholder."""
+    found = page.handles.get(handle.lower())
+    if found:
+        return found
+    for mention in mentions:
+        if mention.account_id and mention.handle.lower() == handle.lower():
             return mention.account_id
+    return handle_placeholder(handle)
+
+
+def _retweeted_author(text: str, mentions: tuple[Mention, ...], page: _Page) -> str | None:
+    """The author of a retweet's target, read from its "RT @handle:" prefix."""
+    match = _RT_PREFIX.match(text)
+    return _by_handle(match.group(1), mentions, page) if match else None
+
+
+def _quoted_author(target_id: str, urls: list[str], mentions: tuple[Mention, ...], page: _Page) -> str | None:
+    """The author of a quoted tweet, from the ``twitter.com/<handle>/status/<id>`` link a quote carries."""
+    for link in urls:
+        match = _STATUS_LINK.match(link)
+        if match and match.group(2) == target_id:
+            return _by_handle(match.group(1), mentions, page)
     return None
 
 
@@ -249,13 +337,7 @@ def _post(tweet: dict, page: _Page) -> PostCreated:
             continue
         account = _opt_str(m.get("id")) or page.handles.get(handle.lower())
         mentions.append(Mention(handle=handle, account_id=account))
-    urls = []
-    for u in _dicts(entities.get("urls")):
-        if "media_key" in u:  # the link to the tweet's own photo/video: already in media
-            continue
-        link = _opt_str(u.get("expanded_url")) or _opt_str(u.get("url"))
-        if link:
-            urls.append(link)
+    urls = _expanded([u for u in _dicts(entities.get("urls")) if "media_key" not in u])  # own media: in media
     attachments = tweet.get("attachments") if isinstance(tweet.get("attachments"), dict) else {}
     keys = attachments.get("media_keys") if isinstance(attachments.get("media_keys"), list) else []
     media = tuple(_media_ref(k, page) for k in keys if isinstance(k, str))
@@ -268,10 +350,13 @@ def _post(tweet: dict, page: _Page) -> PostCreated:
             continue
         target = page.tweets.get(target_id)
         account = _opt_str(target.get("author_id")) if target else None
-        if slot == "reply_to":
-            account = account or _opt_str(tweet.get("in_reply_to_user_id"))
-        elif slot == "repost_of":
-            account = account or _retweeted_handle_id(text, tuple(mentions))
+        if account is None:
+            if slot == "reply_to":
+                account = _opt_str(tweet.get("in_reply_to_user_id"))
+            elif slot == "repost_of":
+                account = _retweeted_author(_opt_str(tweet.get("text")) or text, tuple(mentions), page)
+            else:
+                account = _quoted_author(target_id, urls, tuple(mentions), page)
         refs[slot] = PostRef(post_id=target_id, account_id=account)
 
     return PostCreated(
@@ -286,8 +371,15 @@ def _post(tweet: dict, page: _Page) -> PostCreated:
         hashtags=hashtags,
         mentions=tuple(mentions),
         urls=tuple(urls),
+        withheld_in=_withheld_countries(tweet.get("withheld")),
         **refs,
     )
+
+
+def _withheld_countries(withheld: Any) -> tuple[str, ...]:
+    if not isinstance(withheld, dict):
+        return ()
+    return tuple(sorted({c for c in withheld.get("country_codes") or () if isinstance(c, str)}))
 
 
 def _withheld(withheld: dict) -> tuple[str, str]:
@@ -298,39 +390,51 @@ def _withheld(withheld: dict) -> tuple[str, str]:
     return (reason + " (copyright)" if copyright else reason), ",".join(countries) + (":copyright" if copyright else "")
 
 
-def _tweet_withheld(tweet: dict, post: PostCreated, page: _Page) -> EnforcementApplied | None:
-    withheld = tweet.get("withheld")
-    if not isinstance(withheld, dict):
-        return None
-    reason, suffix = _withheld(withheld)
-    return EnforcementApplied(
-        platform=PLATFORM,
-        event_id=f"tweet:{post.post_id}:withheld:{suffix}",
-        actor=post.actor,
-        time=page.snapshot_time or post.time,
-        action="withhold",
-        post_id=post.post_id,
-        reason=reason,
-    )
+#: The fields a profile snapshot's event id covers, in order. The first five were the whole
+#: list before the identity signals were added; snapshots that state none of the others keep
+#: their old ids, so replaying old data adds nothing for them.
+_HASHED = ("handle", "display_name", "bio", "avatar_url", "protected")
+_HASHED_SINCE_IDENTITY = ("location", "url", "bio_urls", "pinned_post_id", "verified")
 
 
 def profile_hash(fields: dict[str, Any]) -> str:
     """Short and stable across runs and machines: a hash of the identity fields only."""
-    keys = ("handle", "display_name", "bio", "avatar_url", "protected")
-    return hashlib.sha256(_encode([fields.get(k) for k in keys])).hexdigest()[:12]
+    values = [fields.get(k) for k in _HASHED]
+    extra = [fields.get(k) or None for k in _HASHED_SINCE_IDENTITY]
+    if any(v is not None for v in extra):
+        values += extra
+    return hashlib.sha256(_encode(values)).hexdigest()[:12]
+
+
+def _verified(user: dict) -> bool | None:
+    if isinstance(user.get("verified"), bool):
+        return user["verified"]
+    kind = user.get("verified_type")
+    return kind != "none" if isinstance(kind, str) else None
 
 
 def _user_events(user: dict, page: _Page) -> list[Event]:
     uid = _id(user, "id")
     metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
     protected = user.get("protected") if isinstance(user.get("protected"), bool) else None
+    entities = user.get("entities") if isinstance(user.get("entities"), dict) else {}
+    url_entity = entities.get("url") if isinstance(entities.get("url"), dict) else {}
+    bio_entity = entities.get("description") if isinstance(entities.get("description"), dict) else {}
+    avatar = _opt_str(user.get("profile_image_url"))
     fields: dict[str, Any] = {
         "handle": _opt_str(user.get("username")),
         "display_name": _opt_str(user.get("name")),
         "bio": _opt_str(user.get("description")),
-        "avatar_url": _opt_str(user.get("profile_image_url")),
+        "avatar_url": avatar,
         "protected": protected,
+        "location": _opt_str(user.get("location")) or None,
+        # the expanded link, not the t.co wrapper: two accounts' t.co links never match
+        "url": next(iter(_expanded(url_entity.get("urls"))), None) or _opt_str(user.get("url")) or None,
+        "bio_urls": tuple(_expanded(bio_entity.get("urls"))),
+        "pinned_post_id": _opt_str(user.get("pinned_tweet_id")),
+        "verified": _verified(user),
     }
+    identity = {**fields, "avatar_hash": avatar_key(avatar)}
     counts = {
         "followers_count": _opt_int(metrics.get("followers_count")),
         "following_count": _opt_int(metrics.get("following_count")),
@@ -347,7 +451,7 @@ def _user_events(user: dict, page: _Page) -> list[Event]:
                 event_id=f"user:{uid}:created",
                 actor=uid,
                 time=created,
-                **{**fields, "protected": bool(protected)},
+                **{**identity, "protected": bool(protected)},
                 **counts,
             )
         )
@@ -357,7 +461,7 @@ def _user_events(user: dict, page: _Page) -> list[Event]:
             event_id=f"user:{uid}:profile:{profile_hash(fields)}",
             actor=uid,
             time=snapshot_time,
-            **fields,
+            **identity,
             **counts,
         )
     )
@@ -399,10 +503,62 @@ def _page_time(tweets: list[tuple[str, dict, bool]], twarc: Any) -> datetime | N
     ``retrieved_at`` is when the profiles were read.
     """
     newest = _newest(t for _, t, from_includes in tweets if not from_includes)
-    if newest is None and isinstance(twarc, dict) and "retrieved_at" in twarc:
-        with contextlib.suppress(ItemError):
-            newest = parse_time(twarc["retrieved_at"], "__twarc.retrieved_at")
+    if newest is None:
+        newest = _retrieved_at(twarc)
     return newest or _newest(t for _, t, _ in tweets)
+
+
+def _retrieved_at(twarc: Any) -> datetime | None:
+    if isinstance(twarc, dict) and "retrieved_at" in twarc:
+        with contextlib.suppress(ItemError):
+            return parse_time(twarc["retrieved_at"], "__twarc.retrieved_at")
+    return None
+
+
+def _suspended_actor(err: dict, handle: str, page: _Page) -> str:
+    """The suspended account's id: the resource id when it is one, else the handle resolved."""
+    resource = _opt_str(err.get("resource_id")) or _opt_str(err.get("value")) or handle
+    parameter = _opt_str(err.get("parameter")) or ""
+    if resource.isdigit() and not parameter.endswith(("username", "usernames")):
+        return resource
+    found = page.handles.get(handle.lower()) or page.mention_ids.get(handle.lower())
+    return found or handle_placeholder(handle)
+
+
+def suspensions(errors: Any, page: _Page, time: datetime | None) -> list[Event]:
+    """Events for the "User has been suspended: [handle]" entries of a page's ``errors``."""
+    out: list[Event] = []
+    seen: set[str] = set()
+    for err in _dicts(errors):
+        detail = err.get("detail") or err.get("message")
+        match = _SUSPENDED.search(detail) if isinstance(detail, str) else None
+        if match is None or err.get("resource_type", "user") != "user":
+            continue
+        if time is None:
+            raise RecordError(f"a suspension is reported ({detail}) but the line has no time to date it by")
+        handle = match.group(1).lstrip("@")
+        actor = _suspended_actor(err, handle, page)
+        if actor in seen:
+            continue
+        seen.add(actor)
+        if actor.startswith("@"):
+            # Known only by handle: state it, so that a replacement can be matched to it by name.
+            out.append(
+                ProfileChanged(
+                    platform=PLATFORM, event_id=f"user:{actor}:handle", actor=actor, time=time, handle=handle
+                )
+            )
+        out.append(
+            EnforcementApplied(
+                platform=PLATFORM,
+                event_id=f"user:{actor}:suspended",
+                actor=actor,
+                time=time,
+                action="suspend",
+                reason="suspended",
+            )
+        )
+    return out
 
 
 def parse_page(page: dict) -> list[Event | Reject]:
@@ -410,6 +566,9 @@ def parse_page(page: dict) -> list[Event | Reject]:
     includes = page.get("includes") if isinstance(page.get("includes"), dict) else {}
     if data is None and not includes:
         if "errors" in page:
+            found = suspensions(page["errors"], _Page(), _retrieved_at(page.get("__twarc")))
+            if found:
+                return list(found)
             raise RecordError(describe_errors(page["errors"]))
         if isinstance(page.get("title"), str) and "type" in page:  # a bare API problem object
             raise RecordError(describe_errors([page]))
@@ -461,6 +620,11 @@ def parse_page(page: dict) -> list[Event | Reject]:
     for m in _dicts(includes.get("media")):
         if isinstance(m.get("media_key"), str):
             page_index.media.setdefault(m["media_key"], m)
+    for _, t, _ in tweets:
+        entities = t.get("entities")
+        for m in _dicts(entities.get("mentions")) if isinstance(entities, dict) else ():
+            if isinstance(m.get("username"), str) and isinstance(m.get("id"), str):
+                page_index.mention_ids.setdefault(m["username"].lower(), m["id"])
     page_index.snapshot_time = _page_time(tweets, page.get("__twarc"))
 
     seen_users: set[str] = set()
@@ -489,9 +653,12 @@ def parse_page(page: dict) -> list[Event | Reject]:
             continue
         seen_tweets.add(post.post_id)
         out.append(post)
-        withheld = _tweet_withheld(tweet, post, page_index)
-        if withheld is not None:
-            out.append(withheld)
+    if "errors" in page:
+        time = _retrieved_at(page.get("__twarc")) or page_index.snapshot_time
+        try:
+            out.extend(suspensions(page["errors"], page_index, time))
+        except RecordError as exc:  # the page's own items are good: lose only the undatable report
+            out.append(_reject(str(exc), "errors", page["errors"]))
     return out
 
 
