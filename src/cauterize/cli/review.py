@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cauterize.cli.common import ConfigOption, console, err_console, get_config
+from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
 
 review_app = typer.Typer(
     help="Review workspace operations (the console does the same over HTTP).", no_args_is_help=True
@@ -37,18 +37,64 @@ def deliver(config: ConfigOption = None) -> None:
     console.print(_svc(config).deliver())
 
 
+def _trusted_key(svc, public_key: Path | None) -> bytes | None:  # type: ignore[no-untyped-def]
+    """The key to trust: the one named, else this install's own signing key if it has one."""
+    if public_key is not None:
+        return public_key.read_bytes()
+    from cauterize.review.escalation import public_pem
+
+    path = svc.settings.signing_key or svc.settings.data_dir / "evidence-ed25519.pem"
+    return public_pem(svc.signing_key()) if Path(path).exists() else None
+
+
 @review_app.command("verify-audit")
 def verify_audit(
-    expected_head: Annotated[str | None, typer.Option(help="A head hash kept elsewhere, to detect truncation.")] = None,
+    expected_head: Annotated[
+        str | None, typer.Option(help="A head hash kept elsewhere (sinks get one with every action).")
+    ] = None,
+    checkpoint: Annotated[
+        list[Path] | None, typer.Option(help="Signed checkpoint file(s) from `audit-checkpoint`; repeatable.")
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option(help="Key the checkpoints are signed with (default: this install's).")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """Walk the audit hash chain; exit 1 and name the first bad row if it was edited, deleted or reordered."""
+    from cauterize.review import checkpoint as cp
     from cauterize.review.audit import verify
 
-    v = verify(_svc(config).engine, expected_head)
+    svc = _svc(config)
+    kept: dict[int, str] = {}
+    if checkpoint:
+        pem = _trusted_key(svc, public_key)
+        if pem is None:
+            err_console.print("no key to check the checkpoints with: pass --public-key")
+            raise typer.Exit(2)
+        for path in checkpoint:
+            try:
+                seq, head = cp.read(path.read_bytes(), pem)
+            except (OSError, ValueError) as exc:
+                err_console.print(untrusted(f"{path}: {exc}"))
+                raise typer.Exit(1) from None
+            kept[seq] = head
+    v = verify(svc.engine, expected_head, kept)
     console.print_json(json.dumps(v.as_dict()))
     if not v.ok:
         raise typer.Exit(1)
+
+
+@review_app.command("audit-checkpoint")
+def audit_checkpoint(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write it: somewhere the store's admins cannot.")],
+    config: ConfigOption = None,
+) -> None:
+    """Write a signed checkpoint of the audit chain's newest row, for `verify-audit --checkpoint`."""
+    from cauterize.review import checkpoint as cp
+
+    svc = _svc(config)
+    out.write_bytes(cp.make(svc.engine, svc.signing_key()))
+    console.print(untrusted(f"wrote {out}"))
 
 
 @review_app.command("evidence")
@@ -79,14 +125,22 @@ def evidence(
 def verify_evidence(
     package: Path,
     public_key: Annotated[
-        Path | None, typer.Option(help="PEM public key to check against (else the one inside).")
+        Path | None, typer.Option(help="The published PEM key to trust (default: this install's own key).")
     ] = None,
+    trust_embedded_key: Annotated[
+        bool, typer.Option(help="Check only that the files match the key inside (proves nothing about the signer).")
+    ] = False,
+    config: ConfigOption = None,
 ) -> None:
-    """Check an evidence package's signature and every file's hash."""
+    """Check an evidence package's signature against a trusted key, and every file's hash."""
     from cauterize.review.escalation import verify_package
 
-    ok, msg = verify_package(package.read_bytes(), public_key.read_bytes() if public_key else None)
-    (console if ok else err_console).print(msg)
+    pem = None if trust_embedded_key and public_key is None else _trusted_key(_svc(config), public_key)
+    if pem is None and not trust_embedded_key:
+        err_console.print("no trusted key: pass --public-key with the key the security team published")
+        raise typer.Exit(2)
+    ok, msg = verify_package(package.read_bytes(), pem, trust_embedded_key=trust_embedded_key)
+    (console if ok else err_console).print(untrusted(msg))
     if not ok:
         raise typer.Exit(1)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -106,12 +107,25 @@ class Verification:
         }
 
 
-def verify(engine: Engine, expected_head: str | None = None) -> Verification:
+def verify(
+    engine: Engine, expected_head: str | None = None, checkpoints: Mapping[int, str] | None = None
+) -> Verification:
+    """Walk the chain. ``expected_head``: a head kept elsewhere at some time; the chain must still
+    contain it (later rows may follow). ``checkpoints``: seq -> hash pairs kept outside the store
+    (``checkpoint``); an edit before a checkpoint is found even when every later hash was
+    recomputed, because the recomputed hash at the checkpoint's seq differs from the kept one."""
     prev, expected_seq, n = GENESIS, 1, 0
+    seen_head = expected_head is None or expected_head == GENESIS
+    kept = dict(checkpoints or {})
     with engine.connect() as conn:
         rows = conn.execution_options(yield_per=2000).execute(select(A).order_by(A.c.seq))
         for r in rows:
             n += 1
+            want = kept.pop(r.seq, None)
+            if want is not None and want != r.hash:
+                return Verification(
+                    False, n, prev, r.seq, "row differs from a checkpoint kept outside the store: rewritten"
+                )
             if r.seq != expected_seq:
                 return Verification(False, n, prev, r.seq, f"row(s) {expected_seq}..{r.seq - 1} deleted")
             if r.prev_hash != prev:
@@ -121,11 +135,22 @@ def verify(engine: Engine, expected_head: str | None = None) -> Verification:
             if row_hash(prev, r.seq, r.at, r.actor, r.kind, r.case_id, r.payload) != r.hash:
                 return Verification(False, n, prev, r.seq, "row edited: its content no longer matches its hash")
             prev, expected_seq = r.hash, r.seq + 1
-    if expected_head is not None and expected_head != prev:
+            seen_head = seen_head or r.hash == expected_head
+    if kept:
+        first = min(kept)
+        return Verification(False, n, prev, first, f"checkpoint row {first} is gone: newest rows deleted")
+    if not seen_head:
         return Verification(
-            False, n, prev, expected_seq, "head differs from the one kept elsewhere: newest rows deleted"
+            False, n, prev, expected_seq, "head kept elsewhere is not in the chain: newest rows deleted or rewritten"
         )
     return Verification(True, n, prev)
+
+
+def checkpoint(engine: Engine) -> tuple[int, str]:
+    """(seq, hash) of the newest row, to be signed and kept outside the store."""
+    with engine.connect() as conn:
+        r = conn.execute(select(A.c.seq, A.c.hash).order_by(A.c.seq.desc()).limit(1)).first()
+    return (0, GENESIS) if r is None else (int(r.seq), str(r.hash))
 
 
 def head(engine: Engine) -> str:

@@ -180,8 +180,23 @@ def build_package(engine: Engine, case_id: int, key: Ed25519PrivateKey, created_
     return buf.getvalue()
 
 
-def verify_package(data: bytes, public_key_pem: bytes | None = None) -> tuple[bool, str]:
-    """Check the signature (against the given key, else the one inside) and every file's hash."""
+class NoTrustRoot(ValueError):
+    """Verification was asked for without a key to trust."""
+
+
+def verify_package(
+    data: bytes, public_key_pem: bytes | None = None, *, trust_embedded_key: bool = False
+) -> tuple[bool, str]:
+    """Check the signature against a trusted public key, and every file's hash.
+
+    The key inside the package proves nothing about who made it: anyone can sign a forged
+    package with a key of their own and put that key beside it. So a trust root (the key the
+    security team published, ``cauterize review signing-key``) is required; checking against the
+    embedded key is an explicit, weaker choice (``trust_embedded_key``) that only shows the files
+    were not changed after signing, and the message says so.
+    """
+    if public_key_pem is None and not trust_embedded_key:
+        raise NoTrustRoot("no trusted public key given: pass the published key (cauterize review signing-key)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         manifest_bytes = z.read("manifest.json")
@@ -189,13 +204,16 @@ def verify_package(data: bytes, public_key_pem: bytes | None = None) -> tuple[bo
         pem = public_key_pem or z.read("public_key.pem")
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         return False, f"not a cauterize evidence package: {exc}"
-    pub = serialization.load_pem_public_key(pem)
+    try:
+        pub = serialization.load_pem_public_key(pem)
+    except ValueError as exc:
+        return False, f"not a PEM public key: {exc}"
     if not isinstance(pub, Ed25519PublicKey):
         return False, "not an Ed25519 public key"
     try:
         pub.verify(sig, manifest_bytes)
     except InvalidSignature:
-        return False, "signature does not match the manifest"
+        return False, "signature does not match the manifest (forged, altered, or signed by another key)"
     manifest = json.loads(manifest_bytes)
     names = set(z.namelist()) - {"manifest.json", "manifest.sig"}
     if names != set(manifest["files"]):
@@ -203,4 +221,9 @@ def verify_package(data: bytes, public_key_pem: bytes | None = None) -> tuple[bo
     for name, digest in manifest["files"].items():
         if hashlib.sha256(z.read(name)).hexdigest() != digest:
             return False, f"{name}: content does not match its hash"
-    return True, f"signed by key {manifest['key_id']}; {len(manifest['files'])} files intact"
+    if public_key_pem is None:
+        return True, (
+            f"files intact and signed by the key INSIDE the package ({manifest['key_id']}); "
+            "that does not show who made it: verify with --public-key"
+        )
+    return True, f"signed by trusted key {manifest['key_id']}; {len(manifest['files'])} files intact"
