@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.params import Depends
+from starlette.concurrency import run_in_threadpool
 
 from cauterize.config import Config
 from cauterize.ingest.registry import adapters
@@ -31,9 +32,11 @@ def ingest_router(
     dependencies: Sequence[Depends] | None = None,
     after: Callable[[], Any] | None = None,
     lock: threading.Lock | None = None,
+    max_waiting: int = 4,
 ) -> APIRouter:
     """``lock`` serialises runs of ``pipeline`` (its detectors keep state); pass it to share it."""
     lock = lock or threading.Lock()
+    waiting = threading.BoundedSemaphore(max_waiting)
     router = APIRouter()
 
     @router.get("/healthz", tags=["ingest"])
@@ -47,10 +50,19 @@ def ingest_router(
     ) -> dict[str, Any]:
         if fmt != "auto" and fmt not in adapters():
             raise HTTPException(422, f"unknown format {fmt!r}; known: auto, {', '.join(adapters())}")
-        body = await request.body()
-        if len(body) > cfg.max_record_bytes * 16:
-            raise HTTPException(413, f"body over {cfg.max_record_bytes * 16} bytes; split it")
+        body = await _read_body(request, cfg.max_record_bytes * 16)
         source = BytesSource(body, f"http:{request.client.host if request.client else '?'}", cfg.max_record_bytes)
+        # Runs wait their turn off the event loop: a long ingest (or the first one's history
+        # replay) must not stop the console answering reviewers. Past ``max_waiting`` queued
+        # runs, clients are told to come back instead of piling bodies up in memory.
+        if not waiting.acquire(blocking=False):
+            raise HTTPException(503, "ingest busy: too many runs queued; retry later", headers={"Retry-After": "5"})
+        try:
+            return await run_in_threadpool(_run, source, fmt)
+        finally:
+            waiting.release()
+
+    def _run(source: BytesSource, fmt: str) -> dict[str, Any]:
         with lock:
             summary = pipeline.run([source], fmt)
             dead = store.dead_letters(summary.run_id, limit=100) if summary.dead_letters else []
@@ -64,6 +76,21 @@ def ingest_router(
         }
 
     return router
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is known to be over ``limit``: from the declared
+    length before reading anything, else while streaming, never after holding all of it."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body over {limit} bytes; split it")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body over {limit} bytes; split it")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def create_app(cfg: Config) -> FastAPI:
