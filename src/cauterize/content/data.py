@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,3 +126,80 @@ def hatecheck(root: Path) -> list[Example]:
 
 def available(root: Path) -> bool:
     return (root / "extremist_tweets" / "isis_fanboy_tweets.csv").is_file()
+
+
+def crisislex_t26(root: Path) -> list[Example]:
+    """CrisisLex T26: real 2012-2013 crisis tweets. Split by *event*, so a test event's vocabulary
+    (a place, a storm's name) was never seen in training; ``tag`` is ``media`` for tweets whose
+    information source is a news outlet (reporting about a violent or disastrous event), else
+    ``general``."""
+    path = root / "general_tweets" / "crisislex_t26.csv"
+    if not path.is_file():
+        return []
+    out = []
+    for r in _rows(path):
+        text = r["Tweet Text"].strip()
+        if text:
+            tag = "media" if r["Information Source"] == "Media" else "general"
+            out.append(Example(text, 0, "crisislex_t26", "event:" + r["event"], tag=tag))
+    return out
+
+
+def crisislex_t6(root: Path) -> list[Example]:
+    """CrisisLex T6: ``tag`` is ``off-topic`` (ordinary tweets of the time near the event) or
+    ``on-topic``; split by event like T26."""
+    path = root / "general_tweets" / "crisislex_t6.csv"
+    if not path.is_file():
+        return []
+    return [
+        Example(r["tweet"].strip(), 0, "crisislex_t6", "event:" + r["event"], tag=r["label"])
+        for r in _rows(path)
+        if r["tweet"].strip()
+    ]
+
+
+_DAESH = ("داعش", "الدوله الاسلاميه", "دولة الخلافة", "isis", "daesh")
+
+
+def arsarcasm(root: Path) -> list[Example]:
+    """ArSarcasm: ordinary Arabic tweets 2013-2017, no author column. The unit is the tweet's text
+    (duplicates in the set land on one side); ``tag`` is ``daesh`` for the tweets that talk about
+    IS (the Arabic hard negatives), else ``general``."""
+    from cauterize.content.normalize import normalize_arabic
+
+    path = root / "general_tweets" / "arsarcasm_train.csv"
+    if not path.is_file():
+        return []
+    out = []
+    for r in _rows(path):
+        text = r["tweet"].strip().strip('"').strip()
+        if not text:
+            continue
+        folded = normalize_arabic(text).casefold()
+        tag = "daesh" if any(normalize_arabic(w) in folded for w in _DAESH) else "general"
+        unit = "text:" + hashlib.sha256(folded.encode()).hexdigest()[:16]
+        out.append(Example(text, 0, "arsarcasm", unit, lang="ar", tag=tag))
+    return out
+
+
+_IS_NAMES = re.compile(r"\b(?:isis|isil|islamic state|daesh|daish|jihadists?)\b", re.IGNORECASE)
+_IS_ACRONYM = re.compile(r"\bIS\b")
+
+
+def fakes(root: Path) -> list[Example]:
+    """FA-KES news about the Syrian war: title and lead of one article are one unit (its id), so no
+    article straddles a split. ``tag`` is ``names_is`` when the title or lead names IS, else ``war``."""
+    path = root / "reporting" / "fakes_syria_news.csv"
+    if not path.is_file():
+        return []
+    out = []
+    for r in _rows(path):
+        title, lead = r["article_title"].strip(), r["lead"].strip()
+        both = f"{title} {lead}"
+        tag = "names_is" if _IS_NAMES.search(both) or _IS_ACRONYM.search(both) else "war"
+        unit = "article:" + r["unit_id"]
+        if title:
+            out.append(Example(title, 0, "fakes", unit, tag=tag))
+        if lead:
+            out.append(Example(lead, 0, "fakes", unit, tag=tag))
+    return out

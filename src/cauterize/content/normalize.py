@@ -34,7 +34,11 @@ _AR_FOLD = str.maketrans(
 )
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_MENTION = re.compile(r"@\w+")
+# A mention starts a word: "k@fir" is leetspeak, not a mention of "@fir".
+_MENTION = re.compile(r"(?<![\w@$])@\w+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# The retweet marker: only a data set's export habit, never language.
+_RT = re.compile(r"(?<!\S)rt(?!\S)")
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _DIGIT = re.compile(r"\d")
 _DIGIT_IN_WORD = re.compile(r"[a-z][235679]|[235679][a-z]")
@@ -53,11 +57,210 @@ _ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 _LONE_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 
-#: Tokens the normaliser substitutes; they are features in their own right.
-URL_TOKEN = "_url_"
-USER_TOKEN = "_user_"
+#: Lone numbers collapse to this token. Links and @mentions are dropped outright: which data set a
+#: tweet came from decides how many links it carries, so a link feature learns the data set, not the
+#: language (issue 11: "@bob thanks!" scored 0.96 through a placeholder token).
 NUM_TOKEN = "0"
 
+# Invisible characters an evader puts inside a word to split it into unseen tokens: zero-width
+# space/non-joiner/joiner, word joiner and invisible operators, BOM, soft hyphen, Arabic letter
+# mark, Mongolian vowel separator, and the bidi embeddings, overrides, isolates and marks.
+_INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x034F,
+        0x061C,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+
+# Letters of other scripts that look like Latin letters, folded to the letter of the UTS #39
+# skeleton (confusables.txt). Only the lower-case forms are listed: the text is case-folded first,
+# and NFKC has already folded full-width and mathematical letters. The subset is the Cyrillic,
+# Greek, Armenian and Latin-extension letters that pass for a-z in a Latin word; the full table
+# (~6,000 entries, mostly symbols) would need a new dependency for little more coverage.
+CONFUSABLES: dict[str, str] = {
+    # Cyrillic
+    "\u0430": "a",
+    "\u0435": "e",
+    "\u043e": "o",
+    "\u0440": "p",
+    "\u0441": "c",
+    "\u0443": "y",
+    "\u0445": "x",
+    "\u0456": "i",
+    "\u0458": "j",
+    "\u0455": "s",
+    "\u0501": "d",
+    "\u051b": "q",
+    "\u051d": "w",
+    "\u04bb": "h",
+    "\u04cf": "l",
+    "\u0457": "i",
+    "\u0491": "r",
+    "\u044c": "b",
+    "\u0432": "b",
+    "\u043a": "k",
+    "\u043c": "m",
+    "\u043d": "h",
+    "\u0442": "t",
+    "\u0433": "r",
+    "\u0475": "v",
+    "\u04e9": "o",
+    "\u0461": "w",
+    "\u0454": "e",
+    # Greek
+    "\u03bf": "o",
+    "\u03b1": "a",
+    "\u03bd": "v",
+    "\u03b9": "i",
+    "\u03ba": "k",
+    "\u03c1": "p",
+    "\u03c4": "t",
+    "\u03c5": "u",
+    "\u03c7": "x",
+    "\u03b5": "e",
+    "\u03b7": "n",
+    "\u03c9": "w",
+    "\u03f3": "j",
+    "\u03b2": "b",
+    "\u03b3": "y",
+    # Armenian
+    "\u0585": "o",
+    "\u0578": "n",
+    "\u057d": "u",
+    "\u0570": "h",
+    "\u0561": "w",
+    "\u0563": "q",
+    # Latin letters that only look like a-z
+    "\u0131": "i",
+    "\u0237": "j",
+    "\u0251": "a",
+    "\u0261": "g",
+    "\u026a": "i",
+    "\u0269": "i",
+    "\u1d00": "a",
+    "\u1d04": "c",
+    "\u1d0f": "o",
+    "\u1d1c": "u",
+    "\u1d20": "v",
+    "\u1d21": "w",
+    "\u1d22": "z",
+    "\u0280": "r",
+    "\u0299": "b",
+    "\u029c": "h",
+    "\u029f": "l",
+    "\u0274": "n",
+    "\u01c0": "l",
+}
+_CONFUSABLE_FOLD = str.maketrans(CONFUSABLES)
+_CONFUSABLE_RE = re.compile("[" + "".join(CONFUSABLES) + "]")
+_LATIN_LETTERS = "a-z\u00df-\u00ff\u0100-\u024f\u1e00-\u1eff"
+_LATIN_RE = re.compile(f"[{_LATIN_LETTERS}]")
+# Greek, Cyrillic and Armenian letters: a look-alike next to one of these belongs to that word.
+_LOOKALIKE_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f\u0530-\u058f]")
+_FOLD_RUN = re.compile(f"[{_LATIN_LETTERS}{''.join(CONFUSABLES)}]+")
+
+# Leetspeak: digits and symbols written for letters inside a Latin word ("k1ll", "d3@th").
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+_LEET_TOKEN = re.compile(r"(?<![\w@$])[a-z0-9@$]*[a-z][a-z0-9@$]*(?![\w@$])")
+_LEET_ONLY = frozenset("014@$")
+# Words that 3/5/7 alone may spell in leetspeak ("th3m", "5hoot"); any other word with only those
+# digits is left to the Arabizi reader. Short on purpose: a wrong entry turns Arabizi into noise.
+_LEET_WORDS = frozenset(
+    [
+        "the",
+        "them",
+        "they",
+        "these",
+        "those",
+        "their",
+        "there",
+        "then",
+        "this",
+        "that",
+        "we",
+        "he",
+        "she",
+        "me",
+        "be",
+        "are",
+        "were",
+        "will",
+        "shall",
+        "death",
+        "dead",
+        "die",
+        "kill",
+        "kills",
+        "killed",
+        "killer",
+        "shoot",
+        "shot",
+        "bomb",
+        "bombs",
+        "blast",
+        "attack",
+        "attacks",
+        "threat",
+        "burn",
+        "slaughter",
+        "behead",
+        "execute",
+        "massacre",
+        "strike",
+        "martyr",
+        "martyrs",
+        "jihad",
+        "isis",
+        "islamic",
+        "state",
+        "caliphate",
+        "khilafah",
+        "baqiyah",
+        "soldiers",
+        "soldier",
+        "brothers",
+        "brother",
+        "sister",
+        "sisters",
+        "infidel",
+        "infidels",
+        "apostate",
+        "apostates",
+        "crusader",
+        "crusaders",
+        "release",
+        "statement",
+        "media",
+        "office",
+        "wilayah",
+        "allegiance",
+        "pledge",
+        "join",
+        "migrate",
+        "hijrah",
+        "rise",
+        "victory",
+        "glory",
+        "enemies",
+        "enemy",
+        "revenge",
+        "blood",
+        "terror",
+        "terrorist",
+        "terrorists",
+    ]
+)
+_LEET_HINT = re.compile(r"[a-z][0134578@$]|[0134578@$][a-z]")
+# Numbers with a unit or an ordinal ("5pm", "1kg", "2nd") are not leetspeak.
+_UNIT = re.compile(r"^\d+(?:am|pm|st|nd|rd|th|kg|km|mm|cm|ml|gb|mb|h|k|m|g|s|x)$")
 # Arabizi digits stand for letters Latin lacks. 9 is qaf in the Gulf, sad in the Levant: qaf is
 # the commoner reading in the tweets this was written for; the ambiguity is in the model card.
 _ARABIZI_DIGITS = {
@@ -122,8 +325,66 @@ def normalize_arabic(text: str) -> str:
     return _AR_DIACRITICS.sub("", text.replace(_TATWEEL, "")).translate(_AR_FOLD)
 
 
+def strip_invisible(text: str) -> str:
+    """Remove zero-width, soft-hyphen and bidi control characters."""
+    return text.translate(_INVISIBLE) if _INVISIBLE_RE.search(text) else text
+
+
+def fold_confusables(text: str) -> str:
+    """Fold look-alike letters of other scripts to the Latin letter of their skeleton.
+
+    Folding works on runs of Latin letters and look-alikes. A run with a Latin letter is a Latin
+    word with look-alikes inside ("kіll" with a Cyrillic i becomes "kill"); a run of look-alikes
+    only is folded when it stands alone, not when it is part of a word of its own script, so a
+    Russian or Greek sentence keeps its letters.
+    """
+    if not _CONFUSABLE_RE.search(text):
+        return text
+
+    def fold(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if not _CONFUSABLE_RE.search(run):
+            return run
+        if not _LATIN_RE.search(run):
+            start, end = m.start(), m.end()
+            if (start and _LOOKALIKE_SCRIPT.match(text[start - 1])) or (
+                end < len(text) and _LOOKALIKE_SCRIPT.match(text[end])
+            ):
+                return run
+        return run.translate(_CONFUSABLE_FOLD)
+
+    return _FOLD_RUN.sub(fold, text)
+
+
+def _unleet_word(word: str, sure: bool) -> str:
+    plain = "".join(_LEET.get(c, c) for c in word)
+    # 3, 5 and 7 are also Arabizi letters: a word with only those is read as leetspeak when the
+    # line has an unambiguous leet word (0, 1, 4 or a symbol) or when it spells a listed word;
+    # otherwise it stays for the Arabizi reader ("3arab", "7abibi").
+    if sure or not _LEET_ONLY.isdisjoint(word) or plain in _LEET_WORDS:
+        return plain
+    return word
+
+
+def unleet(text: str) -> str:
+    """Read leetspeak letters back in Latin words that mix letters with 0/1/3/4/5/7/@/$."""
+    if not _LEET_HINT.search(text):
+        return text
+    words = [m.group(0) for m in _LEET_TOKEN.finditer(text)]
+    mixed = [w for w in words if _LEET_HINT.search(w) and not _UNIT.match(w)]
+    if not mixed:
+        return text
+    sure = any(not _LEET_ONLY.isdisjoint(w) for w in mixed)
+
+    def swap(m: re.Match[str]) -> str:
+        w = m.group(0)
+        return _unleet_word(w, sure) if _LEET_HINT.search(w) and not _UNIT.match(w) else w
+
+    return _LEET_TOKEN.sub(swap, text)
+
+
 def is_arabizi_token(token: str) -> bool:
-    return token not in _ENGLISH_DIGIT_WORDS and bool(_ARABIZI_TOKEN.match(token))
+    return token not in _ENGLISH_DIGIT_WORDS and not _UNIT.match(token) and bool(_ARABIZI_TOKEN.match(token))
 
 
 def arabizi_to_arabic(token: str) -> str:
@@ -187,24 +448,39 @@ def transliterate_arabizi(text: str) -> str:
 def normalize(text: str) -> str:
     """The one normal form every classifier reads.
 
-    HTML entities are decoded (some exports double-escape), compatibility forms and case folded,
-    URLs and @mentions replaced by placeholder tokens (the handle of a known account is an
-    identifier, not language: learning it would leak accounts across the split), lone numbers
-    collapsed, Arabic folded and Arabizi transliterated. Each step is skipped when a cheap test
-    shows it has nothing to do: this runs on every post.
+    Invisible characters are removed, HTML entities decoded (some exports double-escape),
+    compatibility forms, case and look-alike letters folded, links, @mentions and the RT marker
+    dropped (a handle is an identifier, not language, and how many links a tweet carries tells data
+    sets apart, not propaganda from chatter), leetspeak read back, lone numbers collapsed, Arabic
+    folded and Arabizi transliterated. Each step is skipped when a cheap test shows it has nothing
+    to do: this runs on every post.
     """
+    if not text.isascii():
+        text = strip_invisible(text)
     if "&" in text:
         text = html.unescape(html.unescape(text))
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        # NFKC may leave invisible characters that a compatibility form hid.
+        text = strip_invisible(text)
     text = text.casefold()
-    # Arabic first: a diacritic after "@" would otherwise hide a mention until the second pass.
-    if not text.isascii() and _ARABIC_SCRIPT.search(text):
-        text = normalize_arabic(text)
+    if not text.isascii():
+        text = fold_confusables(text)
+        if "&" in text:
+            # An entity whose letters were look-alikes ("&аmp;") decodes only once they are folded.
+            text = html.unescape(html.unescape(text))
+        # Arabic first: a diacritic after "@" would otherwise hide a mention until the second pass.
+        if _ARABIC_SCRIPT.search(text):
+            text = normalize_arabic(text)
     if "http" in text or "www." in text:
-        text = _URL.sub(f" {URL_TOKEN} ", text)
+        text = _URL.sub(" ", text)
     if "@" in text:
-        text = _MENTION.sub(f" {USER_TOKEN} ", text)
+        text = _MENTION.sub(" ", _EMAIL.sub(" ", text))
+    if "@" in text or "$" in text or _DIGIT.search(text):
+        text = unleet(text)
+    if "rt" in text:
+        text = _RT.sub(" ", text)
     if _DIGIT.search(text):
         # Most digits in posts are numbers and times; only a digit touching a letter can be Arabizi.
         if _DIGIT_IN_WORD.search(text):
