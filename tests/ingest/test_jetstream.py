@@ -322,6 +322,36 @@ def test_profile_snapshots() -> None:
     # No description in the new snapshot: the bio was cleared, not left unknown.
     assert (updated.display_name, updated.bio, updated.avatar_hash) == ("Grey archive", "", AVATAR_CID)
     assert (deleted.display_name, deleted.bio, deleted.avatar_hash) == ("", "", "")
+    # the banner is a blob too: its CID is the header's hash; a snapshot without one clears it
+    banner = msgspec.json.decode(lines("profiles.jsonl")[0])["commit"]["record"]["banner"]["ref"]["$link"]
+    assert (created.header_hash, updated.header_hash, deleted.header_hash) == (banner, "", "")
+    assert created.pinned_post_id == updated.pinned_post_id == deleted.pinned_post_id == ""
+
+
+def test_profile_pinned_post_and_links_in_the_description() -> None:
+    """``pinnedPost`` (a strongRef) and plain-text links, per the app.bsky.actor.profile lexicon."""
+    pinned = f"at://{ALT}/app.bsky.feed.post/3lashenpin222"
+    record = {
+        "$type": "app.bsky.actor.profile",
+        "displayName": "Grey archive",
+        "description": "new home, old one gone. mirror: https://files.example/ashen. chat https://chat.example/g/1",
+        "pinnedPost": {"uri": pinned, "cid": "bafyreickwsj64htyanwp23xwykkagu6ldunor2vjn57r3guuq722xpf2nm"},
+    }
+    line = {
+        "did": ALT,
+        "time_us": 1767225618002214,
+        "kind": "commit",
+        "commit": {
+            "rev": "3lashenrv39a2",
+            "operation": "update",
+            "collection": "app.bsky.actor.profile",
+            "rkey": "self",
+        }
+        | {"record": record, "cid": "bafyreicwtcafsb6ptocq7kaguuy4tug4hbfj7v5cipu3elwbm42wqtlmcu"},
+    }
+    event = only(list(Jetstream().parse(msgspec.json.encode(line))))
+    assert event.pinned_post_id == pinned
+    assert event.bio_urls == ("https://files.example/ashen", "https://chat.example/g/1")
 
 
 def test_identity_events() -> None:
@@ -617,7 +647,15 @@ def test_round_trip_follow_and_unfollow() -> None:
 
 def test_round_trip_profile_and_handle() -> None:
     handle = ProfileChanged(**common(), handle="ashen-media.bsky.social")
-    profile = ProfileChanged(**common("sim-2"), display_name="Ashen Banner 🏴", bio="أرشيف", avatar_hash=AVATAR_CID)
+    # a profile record is a full snapshot: what the writer does not write (banner, pinned post) comes back cleared
+    profile = ProfileChanged(
+        **common("sim-2"),
+        display_name="Ashen Banner 🏴",
+        bio="أرشيف",
+        avatar_hash=AVATAR_CID,
+        header_hash="",
+        pinned_post_id="",
+    )
     back = round_trip([handle, profile])
     assert [fields(e) for e in back] == [fields(handle), fields(profile)]
     assert back[0].event_id == f"identity:{ASHEN}:1"

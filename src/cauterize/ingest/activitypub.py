@@ -33,7 +33,10 @@ Mapping:
   the account is gone, whether by its owner or its home instance — ActivityPub does not say which, and for
   evasion tracking both mean the account's next name is a new account; the reason says so.
 * Update{Person, Service, Application, Group, Organization} -> ProfileChanged (``name``, ``summary`` -> bio,
-  ``icon`` -> avatar, ``manuallyApprovesFollowers`` -> protected) plus AccountCreated from ``published``;
+  ``icon`` -> avatar (``avatar_hash`` a stable key of the upload, see ``_profile.image_key``), ``image`` ->
+  header, ``attachment`` PropertyValues -> ``profile_fields`` (HTML stripped), links of the summary and the
+  fields -> ``bio_urls``, a ``Service`` or ``Application`` actor -> ``bot``, ``manuallyApprovesFollowers`` ->
+  protected) plus AccountCreated from ``published``;
   ``suspended: true`` (Mastodon's ``toot:suspended``) also gives EnforcementApplied(action="suspend").
 * Flag -> ReportFiled: actor = the reporting actor (Mastodon sends its instance actor, to shield the user),
   target = the flagged account (the object entry that is not a post: by embedded ``type``, else the first
@@ -71,6 +74,7 @@ from cauterize.events import (
     Unfollow,
 )
 from cauterize.ingest._html import render
+from cauterize.ingest._profile import fields_and_links, image_key
 from cauterize.ingest.base import Adapter, RecordError, Reject
 from cauterize.ingest.mastodon import (
     PLATFORM,
@@ -523,13 +527,33 @@ class ActivityPubAdapter(Adapter):
         host = host_of(uri)
         handle = f"{username}@{host}" if isinstance(username, str) and username and host else None
         display_name = person.get("name") if isinstance(person.get("name"), str) and person["name"] else None
-        bio = (render(person.get("summary")).text or None) if isinstance(person.get("summary"), str) else None
+        summary = render(person.get("summary")) if isinstance(person.get("summary"), str) else render(None)
+        bio = summary.text or None
         avatar = _href(_first(person.get("icon")))
+        header = _href(_first(person.get("image")))
+        header_hash = image_key(header)
+        profile_fields, bio_urls = fields_and_links(_list(person.get("attachment")), summary)
         locked = person.get("manuallyApprovesFollowers")
         locked = locked if isinstance(locked, bool) else None
+        # Mastodon publishes an account marked as a bot as a Service actor; Application is a server's own.
+        bot = True if _type(person) in ("Service", "Application") else None
         # ``published`` on an actor is when the account was made, not when this profile was seen.
         seen = self._when((act, "published"), (person, "updated"))
-        fields = {"handle": handle, "display_name": display_name, "bio": bio, "avatar_url": avatar}
+        identity = {
+            "header_url": header if header_hash else None,
+            "profile_fields": profile_fields,
+            "bio_urls": bio_urls,
+            "bot": bot,
+        }
+        fields = {
+            "handle": handle,
+            "display_name": display_name,
+            "bio": bio,
+            "avatar_url": avatar,
+            "avatar_hash": image_key(avatar),
+            "header_hash": header_hash,
+            **identity,
+        }
         events: list[Event] = []
         if person.get("published"):
             events.append(
@@ -545,7 +569,7 @@ class ActivityPubAdapter(Adapter):
         events.append(
             ProfileChanged(
                 platform=PLATFORM,
-                event_id=profile_event_id(uri, handle, display_name, bio, avatar, locked),
+                event_id=profile_event_id(uri, handle, display_name, bio, avatar, locked, **identity),
                 actor=uri,
                 time=seen,
                 protected=locked,

@@ -43,9 +43,13 @@ Mapping:
   this input, or too long before) yields nothing and is counted as
   ``app.bsky.graph.follow:unresolved-delete``: an ``Unfollow`` must name an account, and the
   follow record's URI is not one (the store would take it for a new account).
-* profile create/update -> ``ProfileChanged`` with ``display_name``, ``bio`` (``description``) and
-  ``avatar_hash`` (the avatar blob CID). A profile record is a full snapshot, so a field missing
-  from it is reported as ``""`` (cleared), not ``None`` (unknown); a profile delete clears all three.
+* profile create/update -> ``ProfileChanged`` with ``display_name``, ``bio`` (``description``),
+  ``avatar_hash`` (the avatar blob CID: a content hash of the image bytes, so the same file
+  uploaded again by a new account has the same CID, unlike the other platforms' upload keys),
+  ``header_hash`` (the banner blob CID), ``pinned_post_id`` (``pinnedPost.uri``) and ``bio_urls``
+  (the http(s) links written in the description, which has no facets). A profile record is a
+  full snapshot, so a field missing from it is reported as ``""`` (cleared), not ``None``
+  (unknown); a profile delete clears them all.
   ``avatar_url`` is never set (see media above).
 * identity -> ``ProfileChanged(handle=...)``; an identity event without a handle (a key or PDS
   change) yields nothing. ``handle.invalid`` is not a handle and is treated as absent.
@@ -71,6 +75,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -98,6 +103,7 @@ POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
 FOLLOW = "app.bsky.graph.follow"
 PROFILE = "app.bsky.actor.profile"
+_BIO_LINK = re.compile(r"https?://[^\s<>\"']+")
 
 FACET_MENTION = "app.bsky.richtext.facet#mention"
 FACET_LINK = "app.bsky.richtext.facet#link"
@@ -379,7 +385,8 @@ class Jetstream(Adapter):
                     return []
                 return [Unfollow(**common, target=target)]
             if collection == PROFILE:
-                return [ProfileChanged(**common, display_name="", bio="", avatar_hash="")]
+                cleared = {"display_name": "", "bio": "", "avatar_hash": "", "header_hash": "", "pinned_post_id": ""}
+                return [ProfileChanged(**common, **cleared)]
             self.ignored[collection] += 1
             return []
 
@@ -467,11 +474,18 @@ class Jetstream(Adapter):
     def _profile(common: dict[str, Any], record: dict) -> ProfileChanged:
         display_name = record.get("displayName")
         bio = record.get("description")
+        bio = bio if isinstance(bio, str) else ""
+        pinned = record.get("pinnedPost")
+        pinned_uri = pinned.get("uri") if isinstance(pinned, dict) else None
         return ProfileChanged(
             **common,
             display_name=display_name if isinstance(display_name, str) else "",
-            bio=bio if isinstance(bio, str) else "",
+            bio=bio,
             avatar_hash=_blob_cid(record.get("avatar")) or "",
+            header_hash=_blob_cid(record.get("banner")) or "",
+            pinned_post_id=pinned_uri if isinstance(pinned_uri, str) else "",
+            # A profile description has no facets: its links are plain text, linked by the apps.
+            bio_urls=tuple(dict.fromkeys(m.group(0).rstrip(".,;:!?)") for m in _BIO_LINK.finditer(bio))),
         )
 
     def _identity(self, did: str, time_us: int, time: datetime, identity: dict) -> list[Event | Reject]:

@@ -60,7 +60,12 @@ Mapping choices:
   boosted, not the boost's own id or time, and the boosted status is known only by a local id. Boosts
   themselves arrive as statuses with ``reblog`` in timelines and the stream.
 * the default avatar (``/avatars/original/missing.png``) is no avatar, so image matchers do not tie every
-  account without one together.
+  account without one together; the same for the default header.
+* identity signals: ``avatar`` -> ``avatar_url`` and ``avatar_hash``, ``header`` -> ``header_url`` and
+  ``header_hash`` (stable keys of the upload, the same in every rendition and on every instance caching it;
+  not perceptual hashes: see ``_profile.image_key``), ``note`` -> bio (HTML stripped), ``fields`` -> ``profile_fields``
+  (name -> value, HTML stripped), the links of the note and the fields -> ``bio_urls``, ``bot``. These join
+  the profile hash only when stated, so profiles without them keep their old snapshot ids.
 * Admin::Report -> ReportFiled (reporter -> target, one per attached status, reason = category, comment and
   the rules cited; event id ``report:<instance>:<id>[:post:<uri>]``, which an ``admin.report`` notification
   of the same report shares) plus the attached statuses as posts. Admin::Account -> the account's snapshot,
@@ -97,6 +102,7 @@ from cauterize.events import (
     ReportFiled,
 )
 from cauterize.ingest._html import render
+from cauterize.ingest._profile import fields_and_links, image_key
 from cauterize.ingest.base import Adapter, RecordError, Reject
 
 PLATFORM = "mastodon"
@@ -142,8 +148,19 @@ def profile_event_id(
     bio: str | None,
     avatar_url: str | None,
     protected: bool | None,
+    **identity: Any,
 ) -> str:
-    canonical = msgspec.json.encode([handle, display_name, bio, avatar_url, protected])
+    """The snapshot's id: a hash of the identity fields.
+
+    ``identity`` holds the signals added later (header, profile fields, bio links, bot); they
+    join the hash only when one is stated, so a profile without them keeps the id it always had
+    and a replay of old data adds nothing.
+    """
+    values: list[Any] = [handle, display_name, bio, avatar_url, protected]
+    extra = [identity[k] or None for k in sorted(identity)]
+    if any(v is not None for v in extra):
+        values += extra
+    canonical = msgspec.json.encode(values)
     return f"account:{uri}:profile:{hashlib.sha256(canonical).hexdigest()[:16]}"
 
 
@@ -580,18 +597,33 @@ class MastodonAdapter(Adapter):
         avatar = _str(acc.get("avatar"))
         if avatar and avatar.endswith(_DEFAULT_AVATAR):
             avatar = None
+        header = _str(acc.get("header"))
+        header_hash = image_key(header)
         display_name = _str(acc.get("display_name"))
-        bio = render(acc.get("note")).text or None
+        note = render(acc.get("note"))
+        bio = note.text or None
+        profile_fields, bio_urls = fields_and_links(acc.get("fields"), note)
         locked = acc.get("locked") if isinstance(acc.get("locked"), bool) else None
+        bot = acc.get("bot") if isinstance(acc.get("bot"), bool) else None
         followers = _count(acc.get("followers_count"))
         following = _count(acc.get("following_count"))
+        identity = {
+            "header_url": header if header_hash else None,
+            "profile_fields": profile_fields,
+            "bio_urls": bio_urls,
+            "bot": bot or None,  # False is the default of every account: no signal, and no new snapshot id
+        }
         profile = {
             "handle": handle,
             "display_name": display_name,
             "bio": bio,
             "avatar_url": avatar,
+            "avatar_hash": image_key(avatar),
+            "header_hash": header_hash,
             "followers_count": followers,
             "following_count": following,
+            **identity,
+            "bot": bot,
         }
         events: list[Event] = [
             AccountCreated(
@@ -604,7 +636,7 @@ class MastodonAdapter(Adapter):
             ),
             ProfileChanged(
                 platform=PLATFORM,
-                event_id=profile_event_id(uri, handle, display_name, bio, avatar, locked),
+                event_id=profile_event_id(uri, handle, display_name, bio, avatar, locked, **identity),
                 actor=uri,
                 time=max(rec.when, created),
                 protected=locked,
