@@ -37,12 +37,17 @@ def test_network_accounts_outscore_bystanders_from_two_seeds(world):
 
 def test_watchers_are_close_but_protected_by_direction(world):
     g, r = _run(world)
+    _, old = _run(world, params=NetworkParams.all_interactions())
     for a in ("journo", "researcher", "counter"):
         i = g.ids[a]
-        assert r.closeness[i] > 0, a  # proximity alone would rank them
+        assert old.closeness[i] > 0, a  # a walk over every interaction reaches them
         assert r.protected[i] and r.adjusted[i] == 0.0, a
         assert r.reasons[i] and "promoted" in r.reasons[i][0]
-        assert "protected_because" in r.evidence(i)
+        ev = r.evidence(i)
+        assert "protected_because" in ev and ev["observer"] is True
+        assert ev["promotion_share"] <= 0.25 and set(ev["interactions_with_network"]) & {"quote", "reply"}
+    # Talking to the network carries no membership: the counter-messaging account only replies.
+    assert r.closeness[g.ids["counter"]] == 0.0
     # Members are never shielded: they spread the network or are promoted by it.
     assert not r.protected[[g.ids[a] for a in ("off1", "sym0", "rec0", "amp0")]].any()
 

@@ -80,12 +80,13 @@ def test_network_census_and_coordination_commands(world, tmp_path):
     page = tmp_path / "page.html"
     shown = _cli(tmp_path, "network", "@off1", "--html", str(page), "--png", str(tmp_path / "page.png"))
     assert shown.exit_code == 0, shown.output
-    assert "@sym0" in shown.output and "@journo" in shown.output and "protected" in shown.output
+    assert "@sym0" in shown.output and "@journo" in shown.output and "observer" in shown.output
+    assert "seeds: 1 seeds (1 suspend for terrorism)" in shown.output  # which seeds, and why
     text = page.read_text(encoding="utf-8")
     assert "<canvas" in text and "https://" not in text and "src=" not in text  # no external resources
     data = json.loads(text.split('<script id="data" type="application/json">')[1].split("</script>")[0])
     kinds = {n["label"]: n["kind"] for n in data["nodes"]}
-    assert kinds["@off1"] == "center" and kinds["@journo"] == "protected" and kinds["@sym0"] == "member"
+    assert kinds["@off1"] == "center" and kinds["@journo"] == "observer" and kinds["@sym0"] == "member"
     assert all(0 <= e["s"] < len(data["nodes"]) and 0 <= e["t"] < len(data["nodes"]) for e in data["edges"])
     second = _cli(tmp_path, "network", "sym0", "--html", str(tmp_path / "sym0.html"))
     assert second.exit_code == 0 and "seed" in second.output and "@off0" in second.output
@@ -95,6 +96,7 @@ def test_network_census_and_coordination_commands(world, tmp_path):
     assert census.exit_code == 0, census.output
     doc = json.loads(census.output)
     assert doc["seeds"] == 1 and doc["days"][-1]["suspended"] == 1
+    assert doc["seed_reasons"] == {"off0": "suspend for terrorism"}
     assert (tmp_path / "census.png").read_bytes()[:4] == b"\x89PNG"
 
     coord = _cli(tmp_path, "coordination", "--json", "--min-items", "2", "--window", "120")

@@ -57,6 +57,8 @@ def census(
                     "platform": plat,
                     "method": method,
                     "seeds": len(a.scores.seeds),
+                    "seed_summary": a.seed_summary(),
+                    "seed_reasons": {k: a.seed_choice.why[k] for k in a.seeds_used()} if a.seed_choice else {},
                     "days": [asdict(d) for d in days],
                 },
                 indent=2,
@@ -83,6 +85,7 @@ def census(
                 f"{d.followers:,}",
             )
         console.print(t)
+        console.print(f"seeds: {a.seed_summary()}")
         console.print(f"method: {method}")
     if plot:
         from cauterize.network.plot import census_plot

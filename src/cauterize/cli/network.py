@@ -41,7 +41,7 @@ def _kind(i: int, center: int, r: Any, seeds: set[int]) -> str:
     if i in seeds:
         return "seed"
     if r.protected[i]:
-        return "protected"
+        return "observer" if r.observer is not None and r.observer[i] else "protected"
     if r.adjusted[i] >= r.member_closeness:
         return "member"
     return "other"
@@ -72,6 +72,7 @@ def network(
     a = analyse_store(store, settings, plat)
     g, r = a.graph, a.scores
     seeds = set(r.seeds.tolist())
+    console.print(f"seeds: {a.seed_summary()}")
     for _, account_id in matches:
         center = g.ids.get(account_id)
         if center is None:
@@ -89,7 +90,8 @@ def network(
                 f"followers {int(a.facts['followers'][i])}",
             ]
             if i in seeds:
-                out.append("confirmed (suspended) account: a seed")
+                why = a.seed_choice.why.get(g.keys[i], "confirmed") if a.seed_choice else "confirmed"
+                out.append(f"seed: {why}")
             if i in r.roles:
                 out.append(f"role {r.roles[i]}")
             if r.community[i] >= 0:

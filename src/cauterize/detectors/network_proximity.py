@@ -1,8 +1,8 @@
 """Network proximity, live: accounts the stream draws into a confirmed network.
 
 The detector keeps an :class:`~cauterize.network.graph.InteractionGraph` from the stream
-(reposts, quotes, replies, mentions, follows) and the set of confirmed accounts (platform
-suspensions for ``seed_reasons``). Every ``every_hours`` of event time it reruns the seed
+(reposts, shout-outs, quotes, replies, mentions, follows) and the set of confirmed accounts
+(platform enforcement that ``seed_reasons`` accepts: see :mod:`cauterize.network.seeds`). Every ``every_hours`` of event time it reruns the seed
 expansion with protection (:func:`cauterize.network.analysis.analyse`) and reports a
 ``network.proximity`` signal for each account that has newly become a member (closeness at least
 ``member_closeness``), or whose closeness has doubled since it was last reported.
@@ -44,7 +44,7 @@ class NetworkProximityDetector(Detector):
         every_hours: float = 6.0,
         member_closeness: float = 0.3,
         max_score: float = 0.55,
-        seed_reasons: Iterable[str] = ("terrorism", "violent_extremism"),
+        seed_reasons: str | Iterable[str] | None = None,
         allowlist: Iterable[str] = (),
         half_life_days: float = 7.0,
         max_signals_per_run: int = 1000,
@@ -56,13 +56,17 @@ class NetworkProximityDetector(Detector):
             raise ValueError(f"max_score must be in (0, {SCORE_CEILING}]: proximity alone only ever queues for review")
         self.every_s = every_hours * 3600.0
         self.max_score = max_score
-        self.seed_reasons = frozenset(seed_reasons)
+        from cauterize.network.seeds import SeedRule
+
+        self.seed_rule = SeedRule.parse(
+            seed_reasons if seed_reasons is None or isinstance(seed_reasons, str) else list(seed_reasons)
+        )
         self.allowlist = frozenset(allowlist)
         self.max_signals = max_signals_per_run
         self.params = NetworkParams(member_closeness=member_closeness, communities=False)
         self._half_life = half_life_days
         self._graphs: dict[str, InteractionGraph] = {}
-        self._seeds: dict[str, set[str]] = {}
+        self._seeds: dict[str, dict[str, str]] = {}
         self._reported: dict[tuple[str, str], float] = {}
         self._last_run: dict[str, float] = {}
         self.runs = 0
@@ -73,14 +77,15 @@ class NetworkProximityDetector(Detector):
         g = self._graphs.get(platform)
         if g is None:
             g = self._graphs[platform] = InteractionGraph(platform, self._half_life)
-            self._seeds[platform] = set()
+            self._seeds[platform] = {}
         return g
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
         g = self._graph(event.platform)
         if isinstance(event, EnforcementApplied):
-            if event.action in ("suspend", "delete") and (not self.seed_reasons or event.reason in self.seed_reasons):
-                self._seeds[event.platform].add(event.actor)
+            why = self.seed_rule.why(event.action, event.reason)
+            if why is not None:
+                self._seeds[event.platform].setdefault(event.actor, why)
             g.node(event.actor, event.time.timestamp())
         else:
             g.add_event(event)
@@ -123,6 +128,7 @@ class NetworkProximityDetector(Detector):
             self._reported[key] = close
             ev = r.evidence(i)
             ev["confirmed_seeds"] = len(seeds)
+            ev["seed_rule"] = self.seed_rule.describe()
             ev["graph_as_of"] = when
             ev["review_only"] = "proximity to a confirmed network is a lead for review, never an action on its own"
             out.append(

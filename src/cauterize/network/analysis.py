@@ -29,6 +29,33 @@ class NetworkParams:
     neighbourhood_max: int = 200_000
     communities: bool = True
     leiden_resolution: float = 1.0
+    #: A follow of a network account is promotion when it is one of ``burst_follows`` within
+    #: ``burst_window_s`` (a follow train); one within ``follow_new_hours`` of the target's
+    #: creation counts ``follow_new_weight`` (see protect.py for why that is 0 by default).
+    burst_follows: int = 5
+    burst_window_s: float = 3600.0
+    follow_new_hours: float = 24.0
+    follow_new_weight: float = 0.0
+    #: Which kinds promote the network, which talk about it, and which (done by the network to an
+    #: account) promote that account; the defaults are in :mod:`cauterize.network.protect`.
+    promote_kinds: tuple[str, ...] = protect.PROMOTE
+    talk_kinds: tuple[str, ...] = protect.TALK
+    promoted_by_kinds: tuple[str, ...] = protect.PROMOTED_BY
+    #: Count follows (trains, new accounts) in the protection rule at all.
+    in_step: bool = True
+
+    @classmethod
+    def all_interactions(cls, **kw: Any) -> NetworkParams:
+        """The analysis as it was before talk and promotion were told apart: every mention half a
+        promotion, quotes and replies a little, the walk over all of them (the baseline)."""
+        return cls(
+            kind_weights=dict(expansion.ALL_INTERACTIONS_WEIGHTS),
+            promote_kinds=("repost", "mention", "shoutout"),
+            talk_kinds=("quote", "reply"),
+            promoted_by_kinds=("repost", "mention", "shoutout", "follow"),
+            in_step=False,
+            **kw,
+        )
 
 
 @dataclass(slots=True)
@@ -53,6 +80,8 @@ class NetworkScores:
     #: Weighted degree + 1 in the promotion graph (closeness is PageRank per unit of it).
     norm: np.ndarray | None = None
     is_seed: np.ndarray | None = None
+    #: Protected by behaviour alone (talks about the network, does not promote it).
+    observer: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.is_seed is None:
@@ -75,6 +104,12 @@ class NetworkScores:
             "talks_to_network": round(float(self.direction.talk_out[i]), 4),
             "promoted_by_network": round(float(self.direction.promoted_in[i]), 4),
         }
+        share = self.direction.promotion_share()[i]
+        if self.direction.spread_out[i] or self.direction.talk_out[i]:
+            ev["promotion_share"] = round(float(share), 4)
+            ev["interactions_with_network"] = self.direction.kinds_of(i)
+        if self.observer is not None and self.observer[i]:
+            ev["observer"] = True
         if self.reasons[i]:
             ev["protected_because"] = self.reasons[i]
         if self.community[i] >= 0:
@@ -108,9 +143,22 @@ def analyse(
     seeds_arr = np.asarray(seeds, np.int64)
     norm = expansion.strength(n, src, dst, w) + 1.0
     close = protect.closeness(score, seeds_arr, p.damping, norm=norm)
-    d = protect.direction(n, table, weights, close)
+    follows = None
+    if p.in_step:
+        follows = protect.follow_promotion(
+            table,
+            graph.new_accounts_created(),
+            close,
+            p.follow_new_hours,
+            p.burst_follows,
+            p.burst_window_s,
+            p.member_closeness,
+            p.follow_new_weight,
+        )
+    d = protect.direction(n, table, weights, close, follows, p.promote_kinds, p.talk_kinds, p.promoted_by_kinds)
     allow = np.zeros(n, bool) if allow is None else allow
     protected, reasons = protect.protection(d, allow, followers, p.broad_audience, p.talk_ratio, p.promoted_max)
+    observer = protect.watcher_like(d, p.talk_ratio, p.promoted_max) & ~allow
     protected[seeds_arr] &= allow[seeds_arr]  # a confirmed account is never shielded by behaviour
     adjusted = np.where(protected, 0.0, close)
     members = np.union1d(np.flatnonzero(adjusted >= p.member_closeness), seeds_arr[~protected[seeds_arr]])
@@ -144,6 +192,7 @@ def analyse(
         promotion_weights=w,
         member_closeness=p.member_closeness,
         norm=norm,
+        observer=observer,
     )
 
 

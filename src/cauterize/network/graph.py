@@ -1,9 +1,20 @@
 """The interaction graph, maintained from the stream with time-decayed edge weights.
 
 Nodes are account ids of one platform, numbered in order of first sight. Every interaction
-(repost, quote, reply, mention) adds 1 to its directed edge ``actor -> target``; the weight
-decays by half every ``half_life_days``. A follow is a state, not an interaction: its weight is
-1 while it stands (follows minus unfollows, clipped to [0, 1]) and does not decay.
+(repost, quote, reply, mention, shout-out) adds 1 to its directed edge ``actor -> target``; the
+weight decays by half every ``half_life_days``. A follow is a state, not an interaction: its
+weight is 1 while it stands (follows minus unfollows, clipped to [0, 1]) and does not decay.
+
+Each kind keeps its own edge, because the kinds say different things (docs/network.md):
+reposts and *shout-outs* (a mention of an account created less than ``shoutout_hours`` before
+the post: "follow the new account @x") promote the network; quotes, replies and other mentions
+talk about it or to it, which is what journalists, researchers and counter-messaging do. A
+mention is a shout-out only when the platform told us when the account was created; a first
+sighting in a filtered stream is not a creation, and calling it one would turn every journalist's
+mention of an account the stream had not seen before into promotion. For the same reason an
+account "created" within ``onboarding_hours`` of the first interaction the graph saw is taken as
+one that existed before the feed began: collectors and simulators report what they find when
+they start as creations.
 
 Adding an edge is an append to flat arrays (no lookups besides the node id), so the stream
 path stays cheap; :meth:`InteractionGraph.compact` folds the appended edges into the aggregated
@@ -19,11 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cauterize.events import Event, Follow, PostCreated, Unfollow
+from cauterize.events import AccountCreated, Event, Follow, PostCreated, Unfollow
 
-KINDS: tuple[str, ...] = ("follow", "repost", "quote", "reply", "mention")
+KINDS: tuple[str, ...] = ("follow", "repost", "quote", "reply", "mention", "shoutout")
 KIND_CODE: dict[str, int] = {k: i for i, k in enumerate(KINDS)}
 FOLLOW = KIND_CODE["follow"]
+_NAN = float("nan")
 _NODE_BITS = 29  # up to 536 million accounts per platform
 _DST_SHIFT = 3
 _SRC_MUL = np.int64(1 << (_NODE_BITS + _DST_SHIFT))
@@ -64,13 +76,25 @@ def decay_factor(elapsed_s: np.ndarray | float, half_life_s: float) -> np.ndarra
 class InteractionGraph:
     """Directed multi-kind interaction graph of one platform."""
 
-    def __init__(self, platform: str = "", half_life_days: float = 7.0):
+    def __init__(
+        self,
+        platform: str = "",
+        half_life_days: float = 7.0,
+        shoutout_hours: float = 24.0,
+        onboarding_hours: float = 2.0,
+    ):
         self.platform = platform
         self.half_life_s = half_life_days * 86400.0
+        self.shoutout_s = shoutout_hours * 3600.0
+        self.onboarding_s = onboarding_hours * 3600.0
+        #: Time of the earliest interaction seen (the feed's start).
+        self.start = float("inf")
         self.ids: dict[str, int] = {}
         self.keys: list[str] = []
         #: First time each node was seen (as actor or target), seconds since the epoch.
         self.first_seen = array("d")
+        #: When the platform says each account was created (NaN: not told).
+        self.created = array("d")
         self.table = EdgeTable.empty()
         self._src = array("i")
         self._dst = array("i")
@@ -88,7 +112,33 @@ class InteractionGraph:
             i = self.ids[key] = len(self.keys)
             self.keys.append(key)
             self.first_seen.append(t)
+            self.created.append(_NAN)
         return i
+
+    def set_created(self, i: int, t: float) -> None:
+        self.created[i] = t
+
+    def mention_kind(self, dst: str, t: float) -> str:
+        """``shoutout`` for a mention of an account created shortly before ``t``, else ``mention``."""
+        i = self.ids.get(dst)
+        if i is None:
+            return "mention"
+        created = self.created[i]  # NaN when the creation time is unknown: never a shout-out
+        if not created >= self.start + self.onboarding_s:
+            return "mention"
+        return "shoutout" if 0.0 <= t - created <= self.shoutout_s else "mention"
+
+    def new_accounts_created(self) -> np.ndarray:
+        """Creation time per node where it is a creation seen during the feed (NaN otherwise)."""
+        c = np.frombuffer(self.created, np.float64).copy()
+        c[~(c >= self.note_start() + self.onboarding_s)] = np.nan
+        return c
+
+    def note_start(self) -> float:
+        """The feed's start: the earliest interaction appended or folded."""
+        if len(self.table):
+            self.start = min(self.start, float(self.table.first.min()))
+        return self.start
 
     def add(self, src: str, dst: str, kind: str, t: float, w: float = 1.0) -> int:
         """One interaction (``kind`` one of :data:`KINDS`, or ``unfollow``) at epoch seconds ``t``;
@@ -111,6 +161,8 @@ class InteractionGraph:
         self._w.append(w)
         if t > self.now:
             self.now = t
+        if t < self.start:
+            self.start = t
         return 1
 
     def add_event(self, ev: Event) -> int:
@@ -129,7 +181,7 @@ class InteractionGraph:
             talked = {r.account_id for r in (ev.reply_to, ev.quote_of) if r is not None}
             for m in ev.mentions:
                 if m.account_id and m.account_id not in talked:
-                    n += self.add(actor, m.account_id, "mention", t)
+                    n += self.add(actor, m.account_id, self.mention_kind(m.account_id, t), t)
             if n == 0:
                 self.node(actor, t)
             return n
@@ -137,7 +189,9 @@ class InteractionGraph:
             return self.add(actor, ev.target, "follow", t)
         if isinstance(ev, Unfollow):
             return self.add(actor, ev.target, "unfollow", t)
-        self.node(actor, t)
+        i = self.node(actor, t)
+        if isinstance(ev, AccountCreated):
+            self.set_created(i, t)
         return 0
 
     @property
@@ -209,9 +263,11 @@ class InteractionGraph:
             self.ids[k] = i
             self.keys.append(k)
         self.first_seen = array("d", first_seen if first_seen is not None else [0.0] * len(self.keys))
+        self.created = array("d", [_NAN] * len(self.keys))
         self.table = table
         if len(table):
             self.now = max(self.now, float(table.last.max()))
+        self.note_start()
 
     # -- views -----------------------------------------------------------------------------------
 

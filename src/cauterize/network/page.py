@@ -22,10 +22,12 @@ COLOURS = {
     "seed": "#b91c1c",
     "member": "#f97316",
     "protected": "#16a34a",
+    "observer": "#22c55e",
     "other": "#94a3b8",
 }
 EDGE_COLOURS = {
     "repost": "#dc2626",
+    "shoutout": "#ea580c",
     "mention": "#f59e0b",
     "follow": "#64748b",
     "quote": "#2563eb",

@@ -153,6 +153,8 @@ def _load_first_seen(store: Any, g: InteractionGraph) -> None:
                 i = g.node(acct, _ts(t))
             else:
                 g.first_seen[i] = _ts(t)
+            if created is not None:
+                g.set_created(i, _ts(created))
 
 
 @dataclass(slots=True)
@@ -177,6 +179,7 @@ def update_graph(
         .where(e.c.platform == platform, e.c.id > last_id)
         .order_by(e.c.id)
     )
+    g.note_start()
     talked: set[str] = set()
     talk_post: str | None = None
     with store.engine.connect() as conn:
@@ -194,6 +197,8 @@ def update_graph(
                     continue
                 if kind == "mention" and dst in talked:  # a reply names its target; not a shout-out
                     continue
+                if kind == "mention":
+                    kind = g.mention_kind(dst, t)
                 g.add(src, dst, kind, t)
     changed = g.compact()
     written = save_edges(store, g, changed)
@@ -295,6 +300,19 @@ def _save_state(store: Any, name: str, value: dict[str, Any]) -> None:
 
 
 # -- inputs of the analysis ------------------------------------------------------------------
+
+
+def enforcement_rows(store: Any, platform: str) -> list[tuple[str, str, str | None]]:
+    """Every suspension or deletion the platform reported: ``(account_id, action, reason)`` in time
+    order (the seed rule in :mod:`cauterize.network.seeds` decides which confirm an account)."""
+    en = s.enforcements
+    q = (
+        select(en.c.account_id, en.c.action, en.c.reason)
+        .where(en.c.platform == platform, en.c.action.in_(["suspend", "delete"]))
+        .order_by(en.c.event_time)
+    )
+    with store.engine.connect() as conn:
+        return [(r[0], r[1], r[2]) for r in conn.execute(q)]
 
 
 def confirmed_accounts(store: Any, platform: str, reasons: Sequence[str] | None = None) -> list[str]:

@@ -38,7 +38,7 @@ def role_features(
     member[members] = True
     both = member[table.src] & member[table.dst]
     rep = both & (table.kind == KIND_CODE["repost"])
-    men = table.kind == KIND_CODE["mention"]
+    men = (table.kind == KIND_CODE["mention"]) | (table.kind == KIND_CODE["shoutout"])
     reply = member[table.src] & (table.kind == KIND_CODE["reply"])
     # Answers: a reply i -> j where j had mentioned i (asked a question) first.
     n64 = np.int64(n)
@@ -54,7 +54,8 @@ def role_features(
         asked_before = found & (men_first[order][pos] <= table.last[reply])
     answers = np.bincount(table.src[reply][asked_before], minlength=n).astype(float)
     # Introductions: a member mentions an account seen for the first time shortly before.
-    intro = men & member[table.src] & ((table.first - first_seen[table.dst]) <= new_hours * 3600.0)
+    shout = table.kind == KIND_CODE["shoutout"]
+    intro = member[table.src] & (shout | (men & ((table.first - first_seen[table.dst]) <= new_hours * 3600.0)))
     return RoleFeatures(
         reposted=np.bincount(table.dst[rep], table.count[rep].astype(float), n),
         reposts=np.bincount(table.src[rep], table.count[rep].astype(float), n),

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from cauterize.network import persist
+from cauterize.network import persist, seeds
 from cauterize.network.analysis import NetworkParams, NetworkScores, analyse, bootstrap_members, member_mask
 from cauterize.network.census import METHOD, CensusDay, census, days_between
 from cauterize.network.graph import InteractionGraph
@@ -23,8 +23,9 @@ class NetworkSettings:
     half_life_days: float = 7.0
     #: Accounts the platform suspended are confirmed seeds (off: only ``seeds``/``seeds_file``).
     seeds_from_enforcement: bool = True
-    #: Enforcement reasons that make a suspended account a confirmed seed (empty: any).
-    seed_reasons: list[str] = field(default_factory=lambda: ["terrorism", "violent_extremism"])
+    #: Which enforcement confirms an account: "any-suspension" or a list of reasons (empty: none).
+    #: The default: violent-extremism reasons plus a platform's bare suspension (see seeds.py).
+    seed_reasons: str | list[str] = field(default_factory=lambda: list(seeds.DEFAULT_SEED_REASONS))
     seeds: list[str] = field(default_factory=list)
     seeds_file: str | None = None
     allowlist: list[str] = field(default_factory=list)
@@ -49,6 +50,7 @@ class NetworkSettings:
             if not hasattr(out, k):
                 raise ValueError(f"[network]: unknown key {k!r}")
             setattr(out, k, v)
+        seeds.SeedRule.parse(out.seed_reasons)  # refuse a bad value at start-up, not mid-run
         return out
 
 
@@ -59,6 +61,16 @@ class Analysis:
     facts: dict[str, np.ndarray]
     update: persist.UpdateStats
     seconds: float
+    #: Which accounts are seeds and why (only those in the graph were used).
+    seed_choice: seeds.SeedChoice | None = None
+
+    def seeds_used(self) -> list[str]:
+        return [self.graph.keys[i] for i in self.scores.seeds.tolist()]
+
+    def seed_summary(self) -> str:
+        if self.seed_choice is None:
+            return f"{len(self.scores.seeds)} seeds"
+        return self.seed_choice.describe(self.seeds_used())
 
 
 def analyse_store(store: Any, settings: NetworkSettings, platform: str, save: bool = True) -> Analysis:
@@ -68,24 +80,29 @@ def analyse_store(store: Any, settings: NetworkSettings, platform: str, save: bo
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in platform)
         snapshot = Path(settings.cache_dir) / f"graph-{safe}.npz"
     graph, stats = persist.update_graph(store, platform, settings.half_life_days, snapshot=snapshot)
-    confirmed: set[str] = set()
-    if settings.seeds_from_enforcement:
-        confirmed |= set(persist.confirmed_accounts(store, platform, settings.seed_reasons or None))
-    confirmed |= persist.read_list(settings.seeds, settings.seeds_file)
+    rows = persist.enforcement_rows(store, platform) if settings.seeds_from_enforcement else []
     allowed = persist.read_list(settings.allowlist, settings.allowlist_file)
-    seeds = sorted(graph.ids[k] for k in confirmed if k in graph.ids and k not in allowed)
+    choice = seeds.choose(
+        rows,
+        seeds.SeedRule.parse(settings.seed_reasons),
+        persist.read_list(settings.seeds, settings.seeds_file),
+        allowed,
+    )
+    seed_idx = sorted(graph.ids[k] for k in choice.why if k in graph.ids)
     allow = np.zeros(graph.n, bool)
     for k in allowed:
         if k in graph.ids:
             allow[graph.ids[k]] = True
     facts = persist.account_facts(store, graph)
-    scores = analyse(graph, seeds, allow, facts["followers"], settings.params)
+    scores = analyse(graph, seed_idx, allow, facts["followers"], settings.params)
     if save:
-        persist.save_scores(store, platform, score_rows(graph, scores))
-    return Analysis(graph, scores, facts, stats, time.perf_counter() - t0)
+        persist.save_scores(store, platform, score_rows(graph, scores, choice.why))
+    return Analysis(graph, scores, facts, stats, time.perf_counter() - t0, choice)
 
 
-def score_rows(graph: InteractionGraph, r: NetworkScores, limit: int = 200_000) -> list[dict[str, Any]]:
+def score_rows(
+    graph: InteractionGraph, r: NetworkScores, seed_why: dict[str, str] | None = None, limit: int = 200_000
+) -> list[dict[str, Any]]:
     """Rows for ``network_scores``: seeds, members, protected accounts near the network, and the
     closest others, up to ``limit``."""
     rank = r.rank()
@@ -106,11 +123,17 @@ def score_rows(graph: InteractionGraph, r: NetworkScores, limit: int = 200_000) 
             "protected": bool(r.protected[i]),
             "community": int(r.community[i]) if r.community[i] >= 0 else None,
             "role": r.roles.get(i),
-            "evidence": r.evidence(i),
+            "evidence": _with_seed_reason(r.evidence(i), graph.keys[i], seed_why),
             "computed_at": now,
         }
         for i in idx.tolist()
     ]
+
+
+def _with_seed_reason(ev: dict[str, Any], key: str, seed_why: dict[str, str] | None) -> dict[str, Any]:
+    if seed_why and key in seed_why:
+        ev["seed_because"] = seed_why[key]
+    return ev
 
 
 def run_census(a: Analysis, rounds: int) -> tuple[list[CensusDay], str]:
