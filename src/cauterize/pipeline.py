@@ -21,13 +21,14 @@ import queue
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cauterize.detectors.base import Detector, Signal
 from cauterize.events import Event, decode_event
+from cauterize.ingest.auto import AutoDetect, RunMemory
 from cauterize.ingest.base import Adapter, RawRecord, RecordError, Reject
 from cauterize.ingest.registry import get_adapter, sniff
 from cauterize.ingest.sources import Source
@@ -40,6 +41,14 @@ _DEAD_LETTER_RAW_BYTES = 64 * 1024
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+#: A live source's heartbeat, passed from a source's events to the run loop.
+_TICK = object()
+
+
+def _event_time(item: Any) -> datetime:
+    return item.time
 
 
 class _QuietCollector:
@@ -316,7 +325,16 @@ class Pipeline:
         fmt: str | Adapter = "auto",
         progress: Callable[[Source, RawRecord], None] | None = None,
     ) -> RunSummary:
-        sources = list(sources)
+        # One writer per store: a second process waits here, then replays what the first wrote.
+        with self.store.writer():
+            return self._run(list(sources), fmt, progress)
+
+    def _run(
+        self,
+        sources: list[Source],
+        fmt: str | Adapter,
+        progress: Callable[[Source, RawRecord], None] | None,
+    ) -> RunSummary:
         self._warm_up()
         summary = RunSummary()
         summary.run_id = self.store.start_run([s.name for s in sources], summary.started_at)
@@ -339,12 +357,30 @@ class Pipeline:
                 self._flush(batch_events, summary, dead, writer)
                 flushed_at = time.monotonic()
 
+        memory = RunMemory(lookup=self.store)  # what --format auto resolves compliance ids with
+
+        def adapter_for(source: Source) -> Adapter:
+            if isinstance(fmt, Adapter):
+                return fmt
+            return AutoDetect(memory) if fmt == "auto" else get_adapter(fmt)
+
         with _quiet_collector:
             try:
-                for source in sources:
+                if len(sources) > 1 and not any(getattr(s, "live", False) for s in sources):
+                    # Files of one run are merged by event time (each is read in its own order):
+                    # a compliance file and the stream it is about then interleave as they
+                    # happened, instead of one arriving after the other beyond the reorder window.
+                    streams = [self._items(src, adapter_for(src), summary, dead, progress, buffer) for src in sources]
+                    for item in heapq.merge(*streams, key=_event_time):
+                        self._push(item, buffer, release, summary)
+                for source in sources if len(sources) == 1 or any(getattr(s, "live", False) for s in sources) else ():
                     live = bool(getattr(source, "live", False))
                     buffer.max_hold = self.max_hold_seconds if live else None
-                    self._run_source(source, fmt, buffer, release, summary, dead, progress)
+                    for item in self._items(source, adapter_for(source), summary, dead, progress, buffer):
+                        if item is _TICK:
+                            release(buffer.tick())  # may also flush a batch that has waited long enough
+                        else:
+                            self._push(item, buffer, release, summary)  # type: ignore[arg-type]
                 release(buffer.drain())
                 self._flush(pending[:], summary, dead, writer)
             finally:
@@ -371,24 +407,32 @@ class Pipeline:
                 if event.kind in d.history_kinds:
                     d.warm_up(event, self.ctx)
 
-    def _run_source(
+    def _push(
+        self, item: Event, buffer: ReorderBuffer, release: Callable[[list[Event]], None], summary: RunSummary
+    ) -> None:
+        summary.events_parsed += 1
+        if buffer.released_upto is not None and item.time < buffer.released_upto:
+            summary.late += 1
+        duplicate, released = buffer.push(item)
+        if duplicate:
+            summary.duplicates += 1
+        if released:
+            release(released)
+
+    def _items(
         self,
         source: Source,
-        fmt: str | Adapter,
-        buffer: ReorderBuffer,
-        release: Callable[[list[Event]], None],
+        adapter: Adapter | None,
         summary: RunSummary,
         dead: list[dict[str, Any]],
         progress: Callable[[Source, RawRecord], None] | None,
-    ) -> None:
-        if isinstance(fmt, Adapter):
-            adapter: Adapter | None = fmt
-        else:
-            adapter = None if fmt == "auto" else get_adapter(fmt)
+        buffer: ReorderBuffer,
+    ) -> Iterator[Event | object]:
+        """The events of one source, in its order (``_TICK`` for a live source's heartbeat)."""
         stats = summary.per_source.setdefault(source.name, {"records": 0, "events": 0, "dead_letters": 0})
         for record in source.records():
             if record.tick:
-                release(buffer.tick())  # may also flush a batch that has waited long enough
+                yield _TICK
                 continue
             summary.records += 1
             stats["records"] += 1
@@ -418,17 +462,13 @@ class Pipeline:
                 if isinstance(item, Reject):
                     self._dead(dead, summary, stats, record, item.reason, item.where, item.raw)
                     continue
-                summary.events_parsed += 1
                 stats["events"] += 1
-                if buffer.released_upto is not None and item.time < buffer.released_upto:
-                    summary.late += 1
-                duplicate, released = buffer.push(item)
-                if duplicate:
-                    summary.duplicates += 1
-                if released:
-                    release(released)
+                yield item
             if len(dead) >= 1000:
                 self._write_dead(dead, summary)
+        if isinstance(adapter, AutoDetect) and adapter.formats:
+            stats["formats"] = dict(adapter.formats)
+            stats["format"] = adapter.formats.most_common(1)[0][0]
 
     # -- dead letters ---------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ def test_admin_tools_from_the_cli(tmp_path):
     ok = runner.invoke(app, ["review", "verify-evidence", str(out), "--public-key", str(key)])
     assert ok.exit_code == 0 and "intact" in ok.output
     out.write_bytes(out.read_bytes()[:-40])
-    assert runner.invoke(app, ["review", "verify-evidence", str(out)]).exit_code == 1
+    assert runner.invoke(app, ["review", "verify-evidence", str(out), "--public-key", str(key)]).exit_code == 1
 
     assert _run(tmp_path, "review", "metrics").exit_code == 0
 

@@ -7,6 +7,7 @@ an account's state back.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -20,6 +21,7 @@ from cauterize.store import project as pj
 from cauterize.store import schema as s
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
+from cauterize.store.writer_lock import writer_lock
 
 
 def _sqlite_time(t: datetime) -> str:
@@ -91,8 +93,14 @@ class Store:
     def open(cls, url: str, *, upgrade: bool = True) -> Store:
         engine = make_engine(url)
         if upgrade:
-            migrate(engine)
+            # Two processes opening a fresh store must not both create its tables.
+            with writer_lock(engine):
+                migrate(engine)
         return cls(engine)
+
+    def writer(self) -> contextlib.AbstractContextManager[None]:
+        """Hold the store's one-writer lock (``writer_lock``) for a whole run."""
+        return writer_lock(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
