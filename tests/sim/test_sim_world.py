@@ -270,7 +270,7 @@ def test_scenario_files_load_and_reject_unknown_keys(tmp_path: Path) -> None:
 
     root = Path(__file__).resolve().parents[2] / "bench" / "scenarios"
     sizes = {p.stem: load_scenario(p).benign.accounts for p in sorted(root.glob("*.toml"))}
-    assert sizes == {"large": 1_000_000, "medium": 100_000, "small": 10_000}
+    assert sizes == {"evasion": 3_000, "large": 1_000_000, "medium": 100_000, "small": 10_000}
     medium = load_scenario(root / "medium.toml")
     assert len(medium.networks) == 2 and medium.networks[1].slug == "cinder"
     # A partial table merges into the defaults.

@@ -31,6 +31,19 @@ def sim_command(
     days: Annotated[float | None, typer.Option(help="Simulated days (overrides the scenario).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="jsonl (canonical), twitter_v2 or jetstream.")] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    randomise: Annotated[
+        bool,
+        typer.Option(
+            "--randomise", help="Draw the evaders' habits (return delay, renaming, reuse, promotion) from the seed."
+        ),
+    ] = False,
+    generator: Annotated[
+        str,
+        typer.Option(
+            help="'cauterize' (the main simulator) or 'atproto' (the second, Bluesky-shaped generator "
+            "that nothing is tuned on; canonical JSONL only; --scenario, --accounts, --days apply)."
+        ),
+    ] = "cauterize",
 ) -> None:
     """Write a seeded synthetic platform stream and its ground truth (same seed, same bytes)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -52,6 +65,20 @@ def sim_command(
         cfg.days = days
     if accounts is not None:
         cfg.benign = dataclasses.replace(cfg.benign, accounts=accounts)
+    if randomise:
+        from cauterize.sim.randomise import randomised
+
+        cfg = randomised(cfg, cfg.seed)
+    if generator == "atproto":
+        from cauterize.sim.atproto import simulate_atproto
+
+        res = simulate_atproto(cfg, out, truth)
+        if not quiet:
+            err_console.print(f"{res.events:,} events, {res.accounts:,} accounts -> {', '.join(res.paths)}")
+        return
+    if generator != "cauterize":
+        err_console.print(f"[red]unknown generator {generator!r}[/]; choose cauterize or atproto")
+        raise typer.Exit(2)
     show = not quiet and str(out) != "-"
     try:
         if show:
@@ -91,7 +118,11 @@ def eval_command(
         bool, typer.Option("--shadow", help="Score the shadow-mode rules' decisions instead of the live ones.")
     ] = False,
 ) -> None:
-    """Precision, recall, F1, ROC-AUC, ban-evasion timing and harm to confounders."""
+    """Precision, recall, F1, ROC-AUC, ban-evasion timing and harm to confounders.
+
+    With ``--events``, the naive ban-evasion rule (edit distance <= 0.2 to a suspended handle)
+    is computed from the same events and printed beside cauterize's figures.
+    """
     from cauterize.evaluation.decisions import read_decisions, read_signals
     from cauterize.evaluation.followers import follower_timelines
     from cauterize.evaluation.metrics import evaluate
@@ -110,7 +141,12 @@ def eval_command(
         missing = [a.key for a in t.accounts.values() if a.is_replacement and a.followers is None]
         if missing:
             followers = follower_timelines(events, missing)
-    report = evaluate(t, d, s, followers)
+    naive = None
+    if events is not None:
+        from cauterize.evaluation.naive import naive_decisions
+
+        naive = naive_decisions(events)
+    report = evaluate(t, d, s, followers, naive)
     render(report, console)
     if json_out is not None:
         json_out.write_text(to_json(report) + "\n", encoding="utf-8")

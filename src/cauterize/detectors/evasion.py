@@ -5,6 +5,11 @@ to it and links to signals. Label ``evasion.link``; evidence names the parent ac
 probability, each feature and its contribution, the independent lines of evidence, the trigger
 and the runners-up. Label ``evasion.network_return``: a new account the network promotes right
 after suspensions, with the candidate parents (review only). See docs/evasion.md.
+
+Options (``[detectors.evasion]``): ``lookback_days`` (accounts that appeared or were renamed
+this recently are scored again when a suspension arrives; 14), ``appearance`` (``auto``: an
+account's first sighting is its appearance on platforms that never sent ``account_created``;
+``creation``: only creation events; ``first_seen``: always).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ class EvasionDetector(Detector):
         allowlist: list[str] | None = None,
         allowlist_file: str | None = None,
         max_profiles: int = 2_000_000,
+        lookback_days: float = 14.0,
+        appearance: str = "auto",
     ) -> None:
         allow = set(allowlist or ())
         if allowlist_file:
@@ -56,7 +63,13 @@ class EvasionDetector(Detector):
         link_model = LinkModel.load(model)
         self.version = link_model.version  # type: ignore[misc]
         self.engine = EvasionEngine(
-            link_model, report_at=report_at, young_hours=young_hours, allowlist=allow, max_profiles=max_profiles
+            link_model,
+            report_at=report_at,
+            young_hours=young_hours,
+            allowlist=allow,
+            max_profiles=max_profiles,
+            lookback_days=lookback_days,
+            appearance=appearance,
         )
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
@@ -69,29 +82,44 @@ class EvasionDetector(Detector):
     def feed(engine: EvasionEngine, event: Event) -> list[Finding]:
         """Map one event to engine calls; the links and leads it produced (one per account re-scored)."""
         links: list[Finding | None] = []
+        at = engine.clock(event.time)
         if isinstance(event, AccountCreated | ProfileChanged):
             fields: dict[str, Any] = {k: getattr(event, k) for k in _PROFILE}
+            if event.lang:
+                fields["lang"] = event.lang
             if event.handle:
                 engine.handles.put(ascii_fold(event.handle), event.actor)
             if isinstance(event, AccountCreated):
-                links.append(engine.account_created(event.actor, event.time, lang=event.lang, **fields))
+                engine.creation_platforms.add(event.platform)
+                links.append(engine.account_created(event.actor, at, **fields))
+            elif engine.first_seen_counts(event.platform) and not engine.has_appeared(event.actor):
+                links.append(engine.appeared(event.actor, at, **fields))
             else:
-                links.append(engine.profile_changed(event.actor, event.time, **fields))
+                links.append(engine.profile_changed(event.actor, at, **fields))
         elif isinstance(event, Follow):
-            links.append(engine.interaction(event.actor, event.target, event.time))
+            links.append(engine.seen(event.actor, event.platform, at))
+            links.append(engine.interaction(event.actor, event.target, at))
         elif isinstance(event, PostCreated):
+            links.append(engine.seen(event.actor, event.platform, at))
+            engine.posted_lang(event.actor, event.lang)
             if event.hashtags:
                 engine.tags.touch(event.actor, Counter).update(event.hashtags)
-            targets = [m.account_id or engine.handles.get(ascii_fold(m.handle.lstrip("@"))) for m in event.mentions]
+            targets = []
+            for m in event.mentions:
+                handle = m.handle.lstrip("@") if m.handle else ""
+                target = m.account_id or (engine.handles.get(ascii_fold(handle)) if handle else None)
+                if m.account_id and handle:
+                    engine.learn_handle(m.account_id, handle)
+                targets.append(target)
             if event.repost_of and event.repost_of.account_id:
                 targets.append(event.repost_of.account_id)
             for target in dict.fromkeys(t for t in targets if t):
-                links.append(engine.interaction(event.actor, target, event.time))
-            links.append(engine.posted(event.actor, event.time, event.hashtags))
+                links.append(engine.interaction(event.actor, target, at))
+            links.append(engine.posted(event.actor, at, event.hashtags))
         elif isinstance(event, EnforcementApplied):
             if event.action in ("suspend", "delete"):
                 tags = engine.tags.get(event.actor)
-                engine.suspended(event.actor, event.platform, event.time, event.reason or event.action, tags)
+                links.extend(engine.suspended(event.actor, event.platform, at, event.reason or event.action, tags))
             elif event.action in ("unsuspend", "undelete"):
                 engine.unsuspended(event.actor)
         return [lk for lk in links if lk is not None]

@@ -73,6 +73,9 @@ class EvasionMetrics:
     correct_lineage_share: float | None
     #: Accounts that are not replacements but were linked to a parent (e.g. lookalikes).
     false_links: int
+    #: Of the accounts linked to a parent (what a reviewer receives), the share whose named
+    #: parent is one of their earlier incarnations.
+    link_precision: float | None = None
     by_technique: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -83,6 +86,12 @@ class HarmRow:
     flagged_share: float | None
     actioned: int
     actioned_share: float | None
+
+
+@dataclass
+class NaiveReport:
+    evasion: EvasionMetrics
+    harm_total: HarmRow
 
 
 @dataclass
@@ -100,6 +109,9 @@ class EvalReport:
     harm_total: HarmRow
     benign_flagged: int
     benign_actioned: int
+    #: The naive edit-distance rule (``naive.py``) on the same events: its ban-evasion figures
+    #: and its harm to confounders, when the events were given.
+    naive: NaiveReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -231,6 +243,7 @@ def _evasion(
         correct_lineage=lineage,
         correct_lineage_share=_share(lineage, n),
         false_links=false_links,
+        link_precision=_share(lineage, linked + false_links),
         by_technique={
             t: {"replacements": v[0], "flagged": v[1], "flagged_share": _share(v[1], v[0]), "correct_parent": v[2]}
             for t, v in sorted(by_tech.items())
@@ -253,6 +266,7 @@ def evaluate(
     decisions: Iterable[DecisionRecord],
     signals: Iterable[SignalRecord] | None = None,
     followers: Mapping[Key, FollowerSource] | None = None,
+    naive: Iterable[DecisionRecord] | None = None,
 ) -> EvalReport:
     """Score ``decisions`` (and optional raw ``signals``) against ``truth``.
 
@@ -284,7 +298,22 @@ def evaluate(
         harm_total=_harm_row([a for v in by_type.values() for a in v], flagged, actioned),
         benign_flagged=sum(1 for k in flagged if k not in listed),
         benign_actioned=sum(1 for k in actioned if k not in listed),
+        naive=_naive(truth, list(naive), followers, by_type) if naive is not None else None,
     )
 
 
-__all__ = ["Confusion", "DetectorMetrics", "EvalReport", "EvasionMetrics", "HarmRow", "evaluate"]
+def _naive(
+    truth: Truth,
+    decisions: list[DecisionRecord],
+    followers: Mapping[Key, FollowerSource] | None,
+    by_type: Mapping[str, list[AccountTruth]],
+) -> NaiveReport:
+    flagged = _first_times(decisions, FLAG_ACTIONS)
+    actioned = _first_times(decisions, ENFORCING_ACTIONS)
+    return NaiveReport(
+        evasion=_evasion(truth, decisions, None, flagged, followers),
+        harm_total=_harm_row([a for v in by_type.values() for a in v], flagged, actioned),
+    )
+
+
+__all__ = ["Confusion", "DetectorMetrics", "EvalReport", "EvasionMetrics", "HarmRow", "NaiveReport", "evaluate"]

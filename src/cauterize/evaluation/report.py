@@ -57,7 +57,29 @@ def _evasion_rows(r: EvalReport) -> list[tuple[str, str]]:
         ("correct parent ranked first", f"{e.correct_parent_first} ({fmt(e.correct_parent_first_share, pct=True)})"),
         ("linked to an earlier incarnation", f"{e.correct_lineage} ({fmt(e.correct_lineage_share, pct=True)})"),
         ("non-replacements linked (false links)", fmt(e.false_links)),
+        ("review link precision", fmt(e.link_precision, pct=True)),
     ]
+
+
+#: The targets of issue 19 for each world: (row, cauterize's figure, the naive rule's figure).
+def _versus_rows(r: EvalReport) -> list[tuple[str, str, str]]:
+    if r.naive is None:
+        return []
+    e, n = r.evasion, r.naive.evasion
+    rows = [
+        ("flagged before first post", e.before_first_post_share, n.before_first_post_share),
+        ("flagged before 10 followers", e.before_10_followers_share, n.before_10_followers_share),
+        ("right parent", e.correct_parent_share, n.correct_parent_share),
+        ("review link precision", e.link_precision, n.link_precision),
+    ]
+    out = [(name, fmt(a, pct=True), fmt(b, pct=True)) for name, a, b in rows]
+    out.append(("confounders actioned automatically", fmt(r.harm_total.actioned), fmt(r.naive.harm_total.actioned)))
+    out.append(("confounders flagged", fmt(r.harm_total.flagged), fmt(r.naive.harm_total.flagged)))
+    out.append(("non-replacements linked", fmt(e.false_links), fmt(n.false_links)))
+    return out
+
+
+VERSUS_HEAD = ("ban evasion", "cauterize", "naive rule (edit distance <= 0.2)")
 
 
 def _harm_rows(r: EvalReport) -> list[tuple[str, ...]]:
@@ -98,6 +120,11 @@ def render(report: EvalReport, console: Console) -> None:
     for title, head, rows in (
         ("Detection (accounts)", OVERVIEW_HEAD, _overview_rows(report)),
         ("Ban evasion (replacement accounts)", ("", "value"), _evasion_rows(report)),
+        *(
+            [("Ban evasion: cauterize vs the naive rule, same events", VERSUS_HEAD, _versus_rows(report))]
+            if report.naive is not None
+            else []
+        ),
         ("Harm: confounders flagged or actioned", HARM_HEAD, _harm_rows(report)),
     ):
         table = Table(title=title, title_justify="left")
@@ -144,6 +171,11 @@ def to_markdown(report: EvalReport) -> str:
             ],
         ),
         "",
+        *(
+            ["## Ban evasion: cauterize vs the naive rule", "", _md_table(VERSUS_HEAD, _versus_rows(report)), ""]
+            if report.naive is not None
+            else []
+        ),
         "## Harm: confounders flagged or actioned",
         "",
         _md_table(HARM_HEAD, _harm_rows(report)),

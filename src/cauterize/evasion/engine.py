@@ -10,6 +10,18 @@ State, all in memory and bounded:
   whether they have posted — the evidence a replacement gathers in its first minutes;
 * the registry of suspended fingerprints and its candidate index.
 
+Where a platform sends no creation events (Jetstream, Mastodon streams), an account's first
+sighting (its first profile or identity event, post or follow) is its appearance and makes it
+a young account; a platform that sends ``account_created`` keeps creation as the only start.
+
+When a suspension arrives, the accounts that appeared or were renamed within ``lookback_days``
+and share a key with the new fingerprint are scored again (trigger ``late_suspension``): a
+suspension learnt after its replacement was seen still links it.
+
+Times outside 2000-2100 (a year-1 or year-9999 stamp) are read as the engine's current clock:
+they never raise in time arithmetic, never expire every young account at once, and never leave
+an account's state waiting for a date that will not come.
+
 It is rebuilt by replaying history (the pipeline warms detectors up from the store's events).
 Accounts on the allow-list (journalists, researchers, counter-messaging, police) never count as
 promoters or audience: they interact with the network all day without promoting it.
@@ -29,7 +41,7 @@ import itertools
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cauterize.evasion.features import (
@@ -43,7 +55,8 @@ from cauterize.evasion.features import (
 from cauterize.evasion.fingerprint import Fingerprint, Profile
 from cauterize.evasion.index import CandidateIndex, Query
 from cauterize.evasion.model import LinkModel
-from cauterize.evasion.returns import NETWORK_DEGREE, RETURN_PROMOTERS, NetworkReturn
+from cauterize.evasion.recent import RecentAccounts, profile_keys
+from cauterize.evasion.returns import CLEAR_LEAD, NETWORK_DEGREE, RETURN_PROMOTERS, NetworkReturn
 
 
 @dataclass(slots=True)
@@ -72,10 +85,19 @@ class Link:
     trigger: str
     runners_up: list[tuple[str, float]]
     promoters: list[str]
+    #: For a link found when the parent's suspension arrived: minutes from the account's
+    #: appearance (or rename) to the moment the link was found.
+    found_late_minutes: float | None = None
 
     def evidence(self) -> dict[str, Any]:
         fp = self.parent
+        late = (
+            {"found_late": {"minutes_after_appearance": round(self.found_late_minutes, 1)}}
+            if self.found_late_minutes is not None
+            else {}
+        )
         return {
+            **late,
             "parent_account_id": fp.account_id,
             "parent_platform": fp.platform,
             "parent_handles": list(fp.handles),
@@ -129,6 +151,12 @@ class _LRU(OrderedDict):
         return value
 
 
+#: Event times outside this range are treated as the engine's current clock (see module doc).
+SANE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+SANE_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
+APPEARANCE_MODES = ("auto", "creation", "first_seen")
+
+
 class EvasionEngine:
     def __init__(
         self,
@@ -141,7 +169,17 @@ class EvasionEngine:
         audience_per_account: int = 200,
         allowlist: Iterable[str] = (),
         index: CandidateIndex | None = None,
+        lookback_days: float = 14.0,
+        appearance: str = "auto",
     ):
+        if appearance not in APPEARANCE_MODES:
+            raise ValueError(f"appearance must be one of {APPEARANCE_MODES}, not {appearance!r}")
+        self.appearance = appearance
+        #: Platforms that have sent an ``account_created``: there, creation alone starts an account.
+        self.creation_platforms: set[str] = set()
+        #: The latest sane event time seen.
+        self.now: datetime | None = None
+        self.recent_accounts = RecentAccounts(timedelta(days=lookback_days), limit=max_profiles)
         self.model = model or LinkModel.load()
         self.report_at = report_at
         self.young_window = timedelta(hours=young_hours)
@@ -163,8 +201,28 @@ class EvasionEngine:
 
     # -- following the stream ----------------------------------------------------------------
 
+    def clock(self, t: datetime) -> datetime:
+        """``t`` if it is a sane time (and the clock moves on to it), else the current clock."""
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        if SANE_FROM <= t < SANE_UNTIL:
+            if self.now is None or t > self.now:
+                self.now = t
+            return t
+        return self.now or SANE_FROM
+
+    def first_seen_counts(self, platform: str) -> bool:
+        """Whether a first sighting on ``platform`` is an appearance (no creation events there)."""
+        if self.appearance == "auto":
+            return platform not in self.creation_platforms
+        return self.appearance == "first_seen"
+
     def _expire(self, now: datetime) -> None:
-        horizon = now - self.young_window
+        self.recent_accounts.expire(now)
+        try:
+            horizon = now - self.young_window
+        except OverflowError:
+            return
         order = self._young_order
         while order and order[0][0] < horizon:
             _, acct = order.popleft()
@@ -173,18 +231,65 @@ class EvasionEngine:
                 del self.young[acct]
 
     def account_created(self, acct: str, at: datetime, **profile: Any) -> Finding | None:
+        return self._appear(acct, at, "created", profile)
+
+    def has_appeared(self, acct: str) -> bool:
+        p = self.profiles.get(acct)
+        return p is not None and p.appeared_at is not None
+
+    def appeared(self, acct: str, at: datetime, **profile: Any) -> Finding | None:
+        """First sighting of an account on a platform without creation events: its appearance."""
+        if self.has_appeared(acct):
+            return self.profile_changed(acct, at, **profile)
+        return self._appear(acct, at, "appeared", profile)
+
+    def seen(self, acct: str, platform: str, at: datetime) -> Finding | None:
+        """``acct`` acted (posted, followed): its appearance if it is the first sighting."""
+        p = self.profiles.get(acct)
+        if p is not None and p.appeared_at is not None:
+            if p.last_active is None or at > p.last_active:
+                p.last_active = at
+            return None
+        if not self.first_seen_counts(platform):
+            if p is not None:
+                p.last_active = at
+            return None
+        return self._appear(acct, at, "appeared", {})
+
+    def _appear(self, acct: str, at: datetime, trigger: str, profile: dict[str, Any]) -> Finding | None:
         self._expire(at)
         p = self.profiles.touch(acct, Profile)
-        p.created_at = at
+        p.created_at = p.appeared_at = p.last_active = at
         p.update(**profile)
         self.young[acct] = Young(created_at=at)
         self._young_order.append((at, acct))
-        return self._score(acct, at, "created")
+        self._remember(acct, p, at)
+        return self._score(acct, at, trigger)
+
+    def _remember(self, acct: str, p: Profile, at: datetime) -> None:
+        keys = profile_keys([p.handle], p.display_name, p.avatar_hash)
+        if keys:
+            self.recent_accounts.add(acct, at, keys)
+
+    def learn_handle(self, acct: str, handle: str) -> None:
+        """A mention names ``acct`` by ``handle``: keep it for an account whose own profile never came."""
+        p = self.profiles.touch(acct, Profile)
+        if p.handle is None:
+            p.handle = handle
+            p.handles.append(handle)
+
+    def posted_lang(self, acct: str, lang: str | None) -> None:
+        if lang:
+            p = self.profiles.get(acct)
+            if p is not None:
+                p.note_post_lang(lang)
 
     def profile_changed(self, acct: str, at: datetime, **profile: Any) -> Finding | None:
         p = self.profiles.touch(acct, Profile)
         was_protected = p.protected
         changed = p.update(**profile)
+        if changed:
+            self._remember(acct, p, at)
         if acct in self.young and was_protected and profile.get("protected") is False:
             return self._score(acct, at, "went_public")
         if changed:
@@ -224,7 +329,8 @@ class EvasionEngine:
 
     def suspended(
         self, acct: str, platform: str, at: datetime, reason: str | None, hashtags: Counter[str] | None = None
-    ) -> None:
+    ) -> list[Finding]:
+        """Register the fingerprint; the links found by scoring recent accounts against it."""
         p = self.profiles.get(acct) or Profile()
         audience = frozenset(self.audiences.get(acct, ())) - self.allowlist
         fid = next(self._fids)
@@ -238,15 +344,40 @@ class EvasionEngine:
                 display_name=p.display_name,
                 bio=p.bio,
                 avatar_hash=p.avatar_hash,
-                lang=p.lang,
+                lang=p.language(),
                 suspended_at=at,
                 reason=reason,
                 audience=audience,
                 hashtags=hashtags or Counter(),
                 parent_account_id=self.linked_parent.get(acct),
+                last_active=p.last_active,
             )
         )
         self.young.pop(acct, None)
+        return self._late(acct, p, at)
+
+    def _late(self, parent: str, p: Profile, at: datetime) -> list[Finding]:
+        """Score again the accounts seen lately under one of the suspended account's keys."""
+        self.recent_accounts.expire(self.now or at)
+        keys = profile_keys(p.handles or [p.handle], p.display_name, p.avatar_hash)
+        out: list[Finding] = []
+        quiet = p.last_active
+        for child in self.recent_accounts.matching(keys):
+            if child == parent or child in self._fid_of:
+                continue
+            seen = self.recent_accounts.seen_at.get(child, at)
+            if quiet is not None and seen <= quiet:
+                # The parent still acted after this account appeared: they lived side by side,
+                # so this is not the account it came back as.
+                continue
+            obs = self.observe(child, at)
+            if obs is None:
+                continue
+            late = max(0.0, ((self.now or at) - seen).total_seconds() / 60.0)
+            found = self._link(obs, self.rank(obs), "late_suspension", late)
+            if found is not None:
+                out.append(found)
+        return out
 
     def unsuspended(self, acct: str) -> None:
         fid = self._fid_of.pop(acct, None)
@@ -276,7 +407,7 @@ class EvasionEngine:
         for fid in self.index.candidates(q):
             fp = self.index.fingerprints[fid]
             if fp.account_id != obs.account_id:
-                rows.append((fp, pair_features(obs, fp, stems, keys)))
+                rows.append((fp, pair_features(obs, fp, stems, keys, self.index)))
         add_relative_features(rows)
         scored = [(self.model.probability(feats), fp, feats) for fp, feats in rows]
         scored.sort(key=lambda t: (-t[0], t[1].fid))
@@ -305,9 +436,12 @@ class EvasionEngine:
         stems = self.index.stem_count(obs.profile.handle)
         keys = HandleKeys.of(obs.profile.handle)
         fps = [self.index.fingerprints[f] for f in self.index.recent(y.created_at)]
-        rows = [(fp, pair_features(obs, fp, stems, keys)) for fp in fps if fp.account_id != obs.account_id]
+        rows = [(fp, pair_features(obs, fp, stems, keys, self.index)) for fp in fps if fp.account_id != obs.account_id]
         add_relative_features(rows)
         scored = sorted(((fp, self.model.probability(f)) for fp, f in rows), key=lambda t: (-t[1], t[0].fid))
+        clear = bool(scored) and scored[0][1] >= CLEAR_LEAD and (len(scored) == 1 or scored[0][1] >= 2 * scored[1][1])
+        if clear:
+            self.linked_parent[obs.account_id] = scored[0][0].account_id
         return NetworkReturn(
             account_id=obs.account_id,
             probability=self.model.network_return,
@@ -315,10 +449,15 @@ class EvasionEngine:
             candidates=scored[:3],
             network_promoters=sorted(y.regulars),
             trigger=trigger,
+            named=clear,
         )
 
     def _link(
-        self, obs: Observed, ranked: list[tuple[float, Fingerprint, dict[str, float]]], trigger: str
+        self,
+        obs: Observed,
+        ranked: list[tuple[float, Fingerprint, dict[str, float]]],
+        trigger: str,
+        found_late_minutes: float | None = None,
     ) -> Link | None:
         if not ranked:
             return None
@@ -334,6 +473,8 @@ class EvasionEngine:
         last_parent = young.reported_parent if young else None
         if p < self.report_at or (p <= last_p + 0.02 and fp.account_id == last_parent):
             return None
+        if young is None and self.linked_parent.get(acct) == fp.account_id:
+            return None  # already reported while young; nothing remembers its probability now
         if young is not None:
             young.reported_p, young.reported_parent = p, fp.account_id
         self.linked_parent[acct] = fp.account_id
@@ -347,4 +488,5 @@ class EvasionEngine:
             trigger=trigger,
             runners_up=[(f.account_id, q) for q, f, _ in ranked[1:4]],
             promoters=sorted(obs.promoters & fp.audience),
+            found_late_minutes=found_late_minutes,
         )

@@ -1,4 +1,17 @@
-"""Features of a (new account, suspended fingerprint) pair. Each is one independent line of evidence."""
+"""Features of a (new account, suspended fingerprint) pair. Each is one independent line of evidence.
+
+Every feature is a property of identity a platform shows (names, picture, audience, language,
+content) or a bounded, monotone function of time. Nothing encodes one simulator's habits: no
+"created before the suspension" (a reserve account is common on real platforms, and a late
+takedown report puts every replacement before its parent's suspension), no counter step (one
+world's numbering). Time is three cumulative indicators: the account appeared within an hour, a
+day, a week of the moment the parent went quiet (its last action, or the suspension if that came
+first; either side, since a takedown may be reported after the return). Training keeps their
+weights non-negative and capped: a return days later loses at most their sum, never more.
+``lived_alongside`` (the account appeared while its parent still acted) is the one look at
+order, capped too (at most -4): a backup account kept in reserve with the parent's name, picture
+and display name still links; a namesake with only a similar handle does not.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +19,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -17,15 +31,17 @@ FEATURES: tuple[str, ...] = (
     "skeleton_equal",
     "stem_popularity",
     "handle_consonants_equal",
-    "handle_counter_step",
     "handle_number_kept",
     "display_name_similarity",
+    "display_name_popularity",
     "bio_similarity",
     "avatar_equal",
     "promoters_in_audience",
     "audience_recovered",
-    "minutes_after_suspension",
-    "created_before_suspension",
+    "within_hour",
+    "within_day",
+    "within_week",
+    "lived_alongside",
     "same_language",
     "hashtag_overlap",
     "audience_top",
@@ -102,13 +118,29 @@ def number_kept(new: int | None, old: int | None) -> bool:
     return len(a) > len(b) and a.startswith(b)
 
 
+class NameCounts(Protocol):
+    def name_count(self, display_name: str | None) -> int: ...
+
+
+#: Appearing this little before the parent's last action still counts as after it (clock skew).
+ALONGSIDE_SLACK_SECONDS = 600.0
+
+#: The time indicators: (feature, minutes between the appearance and the suspension, either side).
+TIME_BUCKETS: tuple[tuple[str, float], ...] = (("within_hour", 60.0), ("within_day", 1440.0), ("within_week", 10080.0))
+
+
 def pair_features(
-    obs: Observed, fp: Fingerprint, stem_count: int = 0, query: HandleKeys | None = None
+    obs: Observed,
+    fp: Fingerprint,
+    stem_count: int = 0,
+    query: HandleKeys | None = None,
+    names: NameCounts | None = None,
 ) -> dict[str, float]:
-    """``stem_count``: how many suspended accounts share the query's handle skeleton."""
+    """``stem_count``: how many suspended accounts share the query's handle skeleton; ``names``
+    tells how many unrelated suspended accounts share a display name (a generic one names nobody)."""
     p = obs.profile
     q = query or HandleKeys.of(p.handle)
-    hs = skel_equal = cons_equal = step = kept = 0.0
+    hs = skel_equal = cons_equal = kept = 0.0
     if q.compact:
         for k in fp.handle_keys():
             # Digits kept: ``user_5`` and ``user_3`` share a skeleton but are different people.
@@ -118,16 +150,15 @@ def pair_features(
                 kept = 1.0
             if k.skeleton == q.skeleton:
                 skel_equal = 1.0
-                if k.number != q.number:
-                    step = 1.0
             if k.consonants and k.consonants == q.consonants:
                 cons_equal = 1.0
     skel = q.skeleton
     dn = _ratio(name_key(p.display_name), name_key(fp.display_name)) if p.display_name and fp.display_name else 0.0
     bio = fuzz.token_set_ratio(ascii_fold(p.bio), ascii_fold(fp.bio)) / 100.0 if p.bio and fp.bio else 0.0
     shared = len(obs.promoters & fp.audience)
-    minutes = (obs.at - fp.suspended_at).total_seconds() / 60.0
-    created_before = float(p.created_at is not None and p.created_at < fp.suspended_at)
+    appeared = p.appeared_at or p.created_at or obs.at
+    gap = abs((appeared - fp.gone_at).total_seconds()) / 60.0
+    lang = p.language()
     tags = 0.0
     if obs.hashtags and fp.hashtags:
         mine = {t.casefold() for t in obs.hashtags}
@@ -139,18 +170,20 @@ def pair_features(
         "stem_popularity": math.log1p(stem_count),
         "skeleton_length": float(len(skel)),
         "handle_consonants_equal": cons_equal,
-        "handle_counter_step": step,
         "handle_number_kept": kept,
         "display_name_similarity": dn,
+        "display_name_popularity": math.log1p(names.name_count(fp.display_name)) if names and dn >= 0.9 else 0.0,
         "bio_similarity": bio,
         "avatar_equal": float(bool(p.avatar_hash) and p.avatar_hash == fp.avatar_hash),
         "promoters_in_audience": math.log1p(shared),
         # Share of this parent's own audience that came back: amplifiers promote every new
         # account of the network, but a parent's particular followers follow its replacement.
         "audience_recovered": shared / len(fp.audience) if fp.audience else 0.0,
-        "minutes_after_suspension": math.log1p(max(minutes, 0.0)),
-        "created_before_suspension": created_before,
-        "same_language": float(bool(p.lang) and p.lang == fp.lang),
+        **{name: float(gap <= minutes) for name, minutes in TIME_BUCKETS},
+        # It appeared while the parent was still acting: a look-alike or a namesake, or at most
+        # a backup kept in reserve; a replacement appears after its parent went quiet.
+        "lived_alongside": float((fp.gone_at - appeared).total_seconds() > ALONGSIDE_SLACK_SECONDS),
+        "same_language": float(bool(lang) and lang == fp.lang),
         "hashtag_overlap": tags,
     }
 
@@ -182,4 +215,6 @@ def evidence_lines(features: dict[str, float]) -> list[str]:
         and features.get("skeleton_length", 0.0) >= 5
     )
     feats = {**features, "specific_name": float(specific)}
+    if features.get("display_name_popularity", 0.0) > GENERIC_STEM:
+        feats["display_name_similarity"] = 0.0  # a display name worn by many names nobody
     return [line for line, (name, at_least) in EVIDENCE_LINES.items() if feats.get(name, 0.0) >= at_least]

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+#: Posts whose language is kept to guess an account's own.
+POST_LANGS = 5
+
 
 @dataclass(slots=True)
 class Profile:
@@ -21,6 +24,30 @@ class Profile:
     created_at: datetime | None = None
     #: Every handle the account has used, oldest first.
     handles: list[str] = field(default_factory=list)
+    #: When the account first acted in the stream (its creation, or its first sighting on a
+    #: platform that sends no creation events); ``None`` while it is known only from mentions.
+    appeared_at: datetime | None = None
+    #: The ``lang`` of its first few posts, for an account whose profile states no language.
+    post_langs: list[str] | None = None
+    #: Its latest own action (appearance, post, follow): when an account went quiet, which a
+    #: takedown reported late does not tell.
+    last_active: datetime | None = None
+
+    def language(self) -> str | None:
+        """The stated language, else the most common of its first posts' (ties: the earliest)."""
+        if self.lang or not self.post_langs:
+            return self.lang
+        counts: dict[str, int] = {}
+        for lang in self.post_langs:
+            counts[lang] = counts.get(lang, 0) + 1
+        return max(counts, key=lambda k: (counts[k], -self.post_langs.index(k)))  # type: ignore[union-attr]
+
+    def note_post_lang(self, lang: str | None) -> None:
+        if lang and not self.lang:
+            langs = self.post_langs if self.post_langs is not None else []
+            if len(langs) < POST_LANGS:
+                langs.append(lang)
+                self.post_langs = langs
 
     def update(self, **fields: object) -> bool:
         """Apply stated fields; True if a name-like field (handle, display name, avatar, bio) changed."""
@@ -56,6 +83,8 @@ class Fingerprint:
     hashtags: Counter[str] = field(default_factory=Counter)
     #: The suspended account this one was itself linked to, if any: the lineage.
     parent_account_id: str | None = None
+    #: Its last own action before the suspension, when seen.
+    last_active: datetime | None = None
     active: bool = True
     _keys: tuple[Any, ...] | None = None
 
@@ -66,3 +95,9 @@ class Fingerprint:
 
             self._keys = tuple(HandleKeys.of(h) for h in self.handles if h)
         return self._keys
+
+    @property
+    def gone_at(self) -> datetime:
+        """When the account stopped: its last action if that came before the suspension was reported."""
+        la = self.last_active
+        return la if la is not None and la < self.suspended_at else self.suspended_at

@@ -71,6 +71,8 @@ class CandidateIndex:
         self._consonants: defaultdict[str, list[int]] = defaultdict(list)
         self._trigrams: defaultdict[str, list[int]] = defaultdict(list)
         self._names: defaultdict[str, list[int]] = defaultdict(list)
+        #: Per display-name key, how many of its fingerprints start a lineage (as ``_stem_roots``).
+        self._name_roots: Counter[str] = Counter()
         self._avatars: defaultdict[str, list[int]] = defaultdict(list)
         self._audience: defaultdict[str, list[int]] = defaultdict(list)
         #: (suspended_at, fid), in time order: suspensions arrive in stream order, nearly sorted.
@@ -94,6 +96,8 @@ class CandidateIndex:
             self._trigrams[t].append(fp.fid)
         if fp.display_name and (k := name_key(fp.display_name)):
             self._names[k].append(fp.fid)
+            if fp.parent_account_id is None:
+                self._name_roots[k] += 1
         if fp.avatar_hash:
             self._avatars[fp.avatar_hash].append(fp.fid)
         for a in fp.audience:
@@ -112,6 +116,10 @@ class CandidateIndex:
     def stem_count(self, handle: str | None) -> int:
         """How many unrelated suspended actors share this handle's skeleton."""
         return self._stem_roots.get(skeleton(handle), 0) if handle else 0
+
+    def name_count(self, display_name: str | None) -> int:
+        """How many unrelated suspended actors wore this display name."""
+        return self._name_roots.get(name_key(display_name), 0) if display_name else 0
 
     def is_audience(self, account_id: str) -> bool:
         return account_id in self._audience

@@ -1,8 +1,8 @@
 """The link model: logistic regression over pair features, weights in a versioned JSON file.
 
-Scoring is a dot product, so the product needs no ML library. Training (``fit``) uses
-scikit-learn's LogisticRegression when installed (the ``train`` extra), on pairs collected from
-simulated worlds where the true parent is known; the fitted weights are written back as JSON.
+Scoring is a dot product, so the product needs no ML library. Training (``fit``) is a
+sign-constrained logistic regression solved with scipy (the ``train`` extra), on pairs collected
+from simulated worlds where the true parent is known; the fitted weights are written back as JSON.
 """
 
 from __future__ import annotations
@@ -76,33 +76,66 @@ class LinkModel:
         Path(path).write_text(json.dumps(raw, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
+#: Sign constraints on the weights (lower, upper; ``None``: unbounded). Similarity of a name,
+#: picture, audience or content never lowers the probability, and time is monotone: the three
+#: time indicators are non-negative, so a later return scores lower but by a bounded amount.
+#: Popularity of a stem or display name only ever lowers it. Language is capped: in a simulator
+#: a replacement keeps its language by construction, and the weight must not learn that habit.
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "stem_popularity": (None, 0.0),
+    "display_name_popularity": (None, 0.0),
+    "same_language": (0.0, 1.0),
+    # A return a week later with the same name, display name and picture must still link: time
+    # may move the log-odds by at most 4.5 in all.
+    "within_hour": (0.0, 1.5),
+    "within_day": (0.0, 1.5),
+    "within_week": (0.0, 1.5),
+    "lived_alongside": (-4.0, 0.0),
+}
+DEFAULT_BOUND: tuple[float | None, float | None] = (0.0, None)
+
+
 def fit(
     rows: Sequence[dict[str, float]],
     labels: Sequence[int],
     version: str,
     trained_on: dict[str, Any],
     returns: tuple[int, int] = (0, 0),
+    l2: float = 1.0,
 ) -> LinkModel:
     """Fit weights on labelled pairs (1: the true parent, 0: any other candidate).
 
+    L2-penalised logistic regression with the sign constraints of ``BOUNDS`` (L-BFGS-B).
     ``returns``: network-promoted newcomers without a link seen in the training worlds, and how
     many of them were replacements; their smoothed share scores the network-return leads.
     """
     try:
         import numpy as np
-        from sklearn.linear_model import LogisticRegression
+        from scipy.optimize import minimize
     except ImportError as exc:  # pragma: no cover - depends on the extra
-        raise RuntimeError("training needs scikit-learn: pip install -e '.[train]'") from exc
-    x = np.array([[r[k] for k in FEATURES] for r in rows], dtype=float)
-    y = np.array(labels, dtype=int)
+        raise RuntimeError("training needs numpy and scipy: pip install -e '.[train]'") from exc
+    x = np.array([[r.get(k, 0.0) for k in FEATURES] for r in rows], dtype=float)
+    y = np.array(labels, dtype=float)
+    n = len(y)
+
+    def loss(theta: Any) -> tuple[float, Any]:
+        w, b = theta[:-1], theta[-1]
+        z = x @ w + b
+        # log(1 + e^z) - y z, stably; the mean keeps the penalty's scale independent of n.
+        nll = float(np.sum(np.logaddexp(0.0, z) - y * z)) / n
+        p = 1.0 / (1.0 + np.exp(-z))
+        grad_w = x.T @ (p - y) / n + w * (l2 / n)
+        grad_b = float(np.sum(p - y)) / n
+        return nll + 0.5 * (l2 / n) * float(w @ w), np.append(grad_w, grad_b)
+
+    bounds = [BOUNDS.get(k, DEFAULT_BOUND) for k in FEATURES] + [(None, None)]
+    res = minimize(loss, np.zeros(len(FEATURES) + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     # No class re-weighting: the output is read as a probability, and re-weighting would inflate it.
-    clf = LogisticRegression(C=1.0, max_iter=2000)
-    clf.fit(x, y)
-    weights = {k: round(float(w), 6) for k, w in zip(FEATURES, clf.coef_[0], strict=True)}
+    weights = {k: round(float(w), 6) for k, w in zip(FEATURES, res.x[:-1], strict=True)}
     seen, replacements = returns
-    trained_on = {**trained_on, "pairs": len(y), "positives": int(y.sum())}
+    trained_on = {**trained_on, "pairs": n, "positives": int(y.sum())}
     if seen:
         trained_on["network_returns"] = {"accounts": seen, "replacements": replacements}
     # Laplace smoothing: a perfect record on a few hundred accounts is not a certainty.
     share = round((replacements + 1) / (seen + 2), 4) if seen else None
-    return LinkModel(version, weights, round(float(clf.intercept_[0]), 6), trained_on, share)
+    return LinkModel(version, weights, round(float(res.x[-1]), 6), trained_on, share)

@@ -7,6 +7,9 @@ shows is the promoting neighbourhood: within minutes the network's regulars (acc
 followed, reposted or mentioned several suspended accounts) shout the newcomer out and follow
 it, which ordinary new accounts do not get.
 
+When the link model's best candidate is clear (probability at least ``CLEAR_LEAD`` and twice
+the runner-up's), the lead names it (``parent_account_id``), still for review only.
+
 Such an account is reported as a lead (signal ``evasion.network_return``), not as a link: its
 score is the share of accounts meeting the same condition that were replacements in the
 training worlds, and its evidence lists the suspensions just before its creation as candidate
@@ -28,6 +31,8 @@ NETWORK_DEGREE = 3
 #: Regulars needed before an account counts as promoted by the network. In the training worlds no
 #: ordinary account reached two; most replacements do within their first minutes.
 RETURN_PROMOTERS = 2
+#: A lead names its best candidate when it scores at least this and twice the runner-up.
+CLEAR_LEAD = 0.5
 LABEL = "evasion.network_return"
 
 
@@ -40,10 +45,23 @@ class NetworkReturn:
     candidates: list[tuple[Fingerprint, float]]
     network_promoters: list[str]
     trigger: str
+    #: The best candidate is clear (see ``CLEAR_LEAD``): the evidence names it as the parent.
+    named: bool = False
     label: str = LABEL
 
     def evidence(self) -> dict[str, Any]:
+        named: dict[str, Any] = {}
+        if self.named and self.candidates:
+            fp = self.candidates[0][0]
+            named = {
+                "parent_account_id": fp.account_id,
+                "parent_handles": list(fp.handles),
+                "parent_suspended_at": fp.suspended_at.isoformat(),
+                "parent_reason": fp.reason,
+                "rank": 1,
+            }
         return {
+            **named,
             "probability": round(self.probability, 4),
             "trigger": self.trigger,
             "review_only": "promotion by the network names no parent: a lead for a person, never an action",

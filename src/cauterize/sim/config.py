@@ -48,6 +48,8 @@ class BenignConfig:
     #: Share of ordinary posts that reply to a recent post / mention an account.
     reply_share: float = 0.2
     mention_share: float = 0.15
+    #: Share of ordinary accounts whose display name is a generic one (``names.GENERIC_DISPLAY``).
+    generic_display_share: float = 0.0
 
 
 @dataclass
@@ -142,6 +144,10 @@ class RecidivismConfig:
     )
     same_display_name_probability: float = 0.6
     same_avatar_probability: float = 0.5
+    #: A replacement that changes its display name picks a generic one (shared by many) this often.
+    generic_display_name_probability: float = 0.0
+    #: A replacement posts in another of its network's languages this often.
+    change_language_probability: float = 0.0
     #: Official/media replacements that stay private until their next media release.
     protected_until_release_probability: float = 0.4
     #: Minutes from creation to a protected account's release (log-normal median).
@@ -171,6 +177,9 @@ class ConfounderConfig:
     news: int = 6
     lookalikes: int = 30
     parody: int = 4
+    #: Innocent look-alikes signing up while the world runs (per day): a handle close to a live
+    #: network account's, their own picture and name, ordinary posts.
+    lookalike_signups_per_day: float = 0.0
     #: Posts per account per day by type (raised during attacks for news, police, government).
     posts_per_day: dict[str, float] = field(
         default_factory=lambda: {

@@ -279,7 +279,7 @@ class Simulation:
                 lookalike_of: Acct | None = None
                 if role == "lookalike" and lookalike_sources:
                     lookalike_of = rng.choice(lookalike_sources)
-                    technique = rng.choice([t for t in names.TECHNIQUES if t != "new_name"])
+                    technique = rng.choice([t for t in names.CLASSIC if t != "new_name"])
                     handle, _ = names.evade(lookalike_of.handle, technique, rng, self.taken)
                     display = " ".join(p.title() for p in handle.split("_"))
                 elif role == "lookalike":
@@ -344,6 +344,9 @@ class Simulation:
 
     def _benign_display(self, handle: str, lang: str) -> str:
         # Rebuilt from the handle rather than stored: a million display names would double the memory.
+        share = self.cfg.benign.generic_display_share
+        if share and self.rng.random() < share:
+            return self.rng.choice(names.GENERIC_DISPLAY)
         words = [w for w in re.sub(r"\d+", "", handle).split("_") if w and w != "the"]
         if lang == "ar" and words and words[0] in names.AR_DISPLAY and self.rng.random() < 0.6:
             return names.AR_DISPLAY[words[0]]
@@ -902,8 +905,17 @@ class Simulation:
             if same_display
             else self._network_display(net, parent.role, parent.region, handle, parent.lang)
         )
+        if (
+            not same_display
+            and r.generic_display_name_probability
+            and rng.random() < r.generic_display_name_probability
+        ):
+            display = rng.choice(names.GENERIC_DISPLAY)
         if same_display is False and display == parent.display_name:
             display = f"{display} {persona.incarnations}"
+        lang = parent.lang
+        if r.change_language_probability and rng.random() < r.change_language_probability:
+            lang = rng.choice([k for k in net.languages if k != parent.lang] or [parent.lang])
         protected = parent.role in {"official", "media"} and rng.random() < r.protected_until_release_probability
         child = Acct(
             account_id=self._alloc_id(),
@@ -912,7 +924,7 @@ class Simulation:
             avatar_hash=parent.avatar_hash
             if same_avatar
             else _hex("avatar", self.cfg.seed, persona.persona_id, t, n=16),
-            lang=parent.lang,
+            lang=lang,
             label=LABEL_EXTREMIST,
             role=parent.role,
             created=t,
@@ -989,6 +1001,9 @@ class Simulation:
         span = stop - start
         burst = max(1.0, self.cfg.attacks.burst_multiplier)
         attacking = any(a.start < stop and a.end > start for a in self.attacks)
+        if c.lookalike_signups_per_day:
+            for t in self._uniform_times(start, stop, poisson(rng, c.lookalike_signups_per_day * span / DAY)):
+                tasks.append((t, self._next_seq(), self._lookalike_signup, None))
         for role, accts in self.confounders.items():
             if not accts:
                 continue
@@ -998,6 +1013,33 @@ class Simulation:
                 factor = burst if role in ATTACK_RESPONDERS and self.attack_at(t) else 1.0
                 if rng.random() * peak <= factor:
                     tasks.append((t, self._next_seq(), self._confounder_post, rng.choice(accts)))
+
+    def _lookalike_signup(self, t: int, _: Any) -> None:
+        """An innocent account whose handle happens to resemble a live network account's."""
+        rng = self.rng
+        sources = [a for n in self.live_all for a in n.items if a.role != "sympathiser"]
+        if not sources:
+            return
+        source = rng.choice(sources)
+        technique = rng.choice([k for k in names.TECHNIQUES if k != "new_name"])
+        handle, _ = names.evade(source.handle, technique, rng, self.taken)
+        i = len(self.confounders["lookalike"])
+        acct = Acct(
+            account_id=self._alloc_id(),
+            handle=handle,
+            display_name=" ".join(p.title() for p in handle.split("_") if p),
+            avatar_hash=_hex("avatar", self.cfg.seed, "lookalike", i, t, n=16),
+            lang="ar" if rng.random() < 0.6 else "en",
+            label=LABEL_CONFOUNDER,
+            role="lookalike",
+            created=t,
+            followers=pareto_int(rng, 50, 1.3),
+        )
+        acct.resembles = source
+        self.confounders["lookalike"].append(acct)
+        self.accts.append(acct)
+        self.by_id[acct.account_id] = acct
+        self._emit_created(t, acct, followers=acct.followers)
 
     def _confounder_post(self, t: int, acct: Acct) -> None:
         rng = self.rng

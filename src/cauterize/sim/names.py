@@ -224,6 +224,29 @@ def new_name(h: str, rng: random.Random) -> str | None:
     return clamp(f"{rng.choice(['abu', 'ibn', 'umm'])}_{rng.choice(KUNYA)}{rng.randint(1, 999)}")
 
 
+def drop_letter(h: str, rng: random.Random) -> str | None:
+    spots = [i for i in range(1, len(h) - 1) if h[i].isalpha()]
+    if len(spots) < 3:
+        return None
+    i = rng.choice(spots)
+    return h[:i] + h[i + 1 :]
+
+
+def prefix(h: str, rng: random.Random) -> str | None:
+    return clamp(rng.choice(["the", "real", "x", "its", "new", "official"]) + rng.choice(["_", ""]) + h)
+
+
+def underscore(h: str, rng: random.Random) -> str | None:
+    return h.replace("_", "") if "_" in h else None
+
+
+def reorder(h: str, rng: random.Random) -> str | None:
+    parts = [p for p in h.split("_") if p]
+    if len(parts) < 2:
+        return None
+    return clamp("_".join(parts[1:] + parts[:1]))
+
+
 TECHNIQUES: dict[str, Callable[[str, random.Random], str | None]] = {
     "digit_suffix": digit_suffix,
     "increment": increment,
@@ -233,7 +256,18 @@ TECHNIQUES: dict[str, Callable[[str, random.Random], str | None]] = {
     "homoglyph": homoglyph,
     "transliteration": transliteration,
     "new_name": new_name,
+    "drop_letter": drop_letter,
+    "prefix": prefix,
+    "underscore": underscore,
+    "reorder": reorder,
 }
+
+#: The renaming habits of the first simulator versions (look-alikes built at the start use these,
+#: so that fixed-scenario worlds stay as they were).
+CLASSIC = ("digit_suffix", "increment", "separator", "swap", "double", "homoglyph", "transliteration", "new_name")
+
+#: Display names worn by many unrelated accounts: a shared one names nobody.
+GENERIC_DISPLAY = ["News", "Updates", "Media", "Archive", "Daily Reminders", "Info", "Voice", "The Truth", "Channel"]
 
 
 def evade(h: str, technique: str, rng: random.Random, taken: set[str]) -> tuple[str, str]:

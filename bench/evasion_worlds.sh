@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Ban evasion on many worlds, cauterize beside the naive rule, each through the real commands:
+#
+#   bash bench/evasion_worlds.sh bench/out/worlds  randomised:201 randomised:202 atproto:301 ...
+#
+# Each WORLD is GENERATOR:SEED: `randomised` is `cauterize sim --randomise` on
+# bench/scenarios/evasion.toml (the evaders' habits drawn from the seed), `atproto` is the
+# second, Bluesky-shaped generator (`cauterize sim --generator atproto`), `small`/`medium` the
+# fixed scenarios. Every world is simulated, ingested with the repository's cauterize.toml plus
+# the platform's list of watchers as `policy.trusted_file` (TRUSTED), its decisions exported and
+# scored by `cauterize eval --events` (which computes the naive rule from the same events).
+# Reports land in OUT/<world>/report.{md,json}; a summary table on stdout.
+set -euo pipefail
+out=$1
+shift
+cli=${CAUTERIZE:-.venv/bin/cauterize}
+here=$(cd "$(dirname "$0")/.." && pwd)
+for world in "$@"; do
+  gen=${world%%:*} seed=${world##*:}
+  dir="$out/$gen-$seed"
+  mkdir -p "$dir"
+  rm -rf "$dir/.cauterize"
+  cp "$here/cauterize.toml" "$dir/cauterize.toml"
+  case $gen in
+    randomised) "$cli" sim -q --scenario "$here/bench/scenarios/evasion.toml" --randomise --seed "$seed" --out "$dir/events.jsonl" --truth "$dir/truth.jsonl" ;;
+    atproto) "$cli" sim -q --generator atproto --seed "$seed" --out "$dir/events.jsonl" --truth "$dir/truth.jsonl" ;;
+    *) "$cli" sim -q --scenario "$here/bench/scenarios/$gen.toml" --seed "$seed" --out "$dir/events.jsonl" --truth "$dir/truth.jsonl" ;;
+  esac
+  python3 - "$dir/truth.jsonl" > "$dir/trusted.txt" <<'PY'
+import json, sys
+roles = {"journalist", "researcher", "counter_messaging", "monitor", "news", "police", "government"}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    if r.get("kind") == "account" and r.get("label") == "confounder" and r.get("role") in roles:
+        print(f"{r['platform']}:{r['account_id']}")
+PY
+  sed -i "/^\[policy\]/a trusted_file = \"$(cd "$dir" && pwd)/trusted.txt\"" "$dir/cauterize.toml"
+  "$cli" ingest -q -c "$dir/cauterize.toml" "$dir/events.jsonl"
+  "$cli" decisions export -c "$dir/cauterize.toml" --format jsonl -o "$dir/decisions.jsonl"
+  "$cli" eval --truth "$dir/truth.jsonl" --decisions "$dir/decisions.jsonl" --events "$dir/events.jsonl" \
+    --json "$dir/report.json" --markdown "$dir/report.md" > "$dir/eval.txt"
+done
+python3 - "$out" "$@" <<'PY'
+import json, sys
+out, worlds = sys.argv[1], sys.argv[2:]
+def pct(v):
+    return "–" if v is None else f"{v:.1%}"
+print("| world | replacements | before first post | before 10 followers | right parent | link precision | confounders actioned |")
+print("|---|---|---|---|---|---|---|")
+for w in worlds:
+    r = json.load(open(f"{out}/{w.replace(':', '-')}/report.json"))
+    e, n = r["evasion"], r["naive"]["evasion"]
+    cells = [f"{pct(e[k])} ({pct(n[k])})" for k in ("before_first_post_share", "before_10_followers_share", "correct_parent_share", "link_precision")]
+    print(f"| {w} | {e['replacements']} | " + " | ".join(cells) + f" | {r['harm_total']['actioned']} ({r['naive']['harm_total']['actioned']}) |")
+PY
