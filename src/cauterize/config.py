@@ -1,8 +1,10 @@
 """``cauterize.toml``: where data lives and how the pipeline is set up.
 
 Looked up in this order: ``--config PATH``, ``$CAUTERIZE_CONFIG``, ``./cauterize.toml``; with none,
-the documented defaults below apply (see docs/configuration.md and the bundled
-``cauterize.example.toml``). The data directory is created on first use.
+the documented defaults below apply (see docs/configuration.md and the repository's commented
+``cauterize.toml``). The whole file is checked before use (``config_check``): an unknown key or a
+value of the wrong type is an error that names the section, the key and what was expected. The
+data directory is created on first use.
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def load_config(path: str | Path | None = None) -> Config:
     unknown = set(raw) - _KNOWN
     if unknown:
         raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; known: {sorted(_KNOWN)}")
+    from cauterize.config_check import check
+
+    problems = check(raw)
+    if problems:
+        raise ValueError(f"{path}: " + ("\n  ".join(["invalid configuration:", *problems])))
     cfg.source = path
     if "data_dir" in raw and not os.environ.get("CAUTERIZE_DATA_DIR"):
         cfg.data_dir = (path.parent / raw["data_dir"]).resolve()

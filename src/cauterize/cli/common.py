@@ -25,7 +25,7 @@ def get_config(path: Path | None) -> Config:
     try:
         return load_config(path)
     except (OSError, ValueError) as exc:
-        err_console.print(f"[red]config error:[/] {exc}")
+        err_console.print(Text("config error: ", style="red") + untrusted(exc))
         raise typer.Exit(2) from None
 
 
