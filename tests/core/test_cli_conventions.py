@@ -1,0 +1,33 @@
+"""Conventions an operator expects of any command-line tool."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cauterize import __version__
+from cauterize.cli.main import app
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_python_dash_m_runs_the_cli_and_version_is_printed():
+    out = subprocess.run([sys.executable, "-m", "cauterize", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"cauterize {__version__}"
+
+
+def test_flags_are_not_labelled_as_taking_a_value():
+    result = CliRunner().invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    quiet = next(line for line in result.output.splitlines() if "--quiet" in line)
+    assert "<bool>" not in quiet and "No progress bar" in quiet
+    config = next(line for line in result.output.splitlines() if "--config" in line)
+    assert "<path>" in config  # options that take a value still say what value
+
+
+def test_the_licence_named_in_pyproject_ships():
+    assert 'license = "Apache-2.0"' in (REPO / "pyproject.toml").read_text()
+    assert "Apache License" in (REPO / "LICENSE").read_text()
