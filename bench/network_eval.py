@@ -1,5 +1,12 @@
 """Network mapping on a simulated world: membership ROC-AUC from 5% seeds, watchers in the top
-decile, role accuracy, and the census against the true count.
+decile, role accuracy, and the census against the true count (and how often its 90% interval
+covers it), with two naive baselines computed in the same run on the same seeds:
+
+* ``seed contacts``: accounts ranked by their interactions of any kind, both directions, with
+  the seeds (decayed weights summed);
+* ``all interactions``: the analysis as it was before talk and promotion were told apart
+  (personalised PageRank over every interaction, mentions as half a promotion, protection by
+  quotes/replies only), raw and protected.
 
     .venv/bin/python bench/network_eval.py --scenario bench/scenarios/small.toml --seed 1 \
         --work /tmp/net-work/eval-small [--seed-share 0.05] [--draws 3] [--json out.json]
@@ -25,7 +32,18 @@ from cauterize.app import open_store
 from cauterize.config import load_config
 from cauterize.evaluation import network as ne
 from cauterize.evaluation.truth import read_truth
+from cauterize.network.analysis import NetworkParams, analyse
 from cauterize.network.service import NetworkSettings, analyse_store, run_census
+
+
+def seed_contacts(g, seeds: np.ndarray) -> np.ndarray:
+    """Per account: decayed interactions of any kind with a seed, both directions."""
+    t, w = g.table, g.weights_at()
+    is_seed = np.zeros(g.n, bool)
+    is_seed[seeds] = True
+    out = np.bincount(t.src, w * is_seed[t.dst], g.n) + np.bincount(t.dst, w * is_seed[t.src], g.n)
+    out[seeds] = 0.0
+    return out
 
 
 def main() -> None:
@@ -88,6 +106,24 @@ def main() -> None:
         raw = {keys[i]: float(r.score[i]) for i in range(g.n)}
         adj = {keys[i]: float(r.adjusted[i]) for i in range(g.n)}
         seedset = set(seeds)
+        old = analyse(
+            g,
+            r.seeds.tolist(),
+            followers=a.facts["followers"],
+            params=NetworkParams.all_interactions(communities=False),
+        )
+        base = {
+            "seed_contacts": {keys[i]: float(v) for i, v in enumerate(seed_contacts(g, r.seeds))},
+            "all_interactions_raw": {keys[i]: float(old.closeness[i]) for i in range(g.n)},
+            "all_interactions_protected": {keys[i]: float(old.adjusted[i]) for i in range(g.n)},
+        }
+        baselines = {
+            name: {
+                "auc": ne.membership(truth, sc, seedset, keys)["auc"],
+                "watchers_in_top": ne.watchers_in_top(truth, sc, keys)["in_top"],
+            }
+            for name, sc in base.items()
+        }
         days, method = run_census(a, args.bootstrap)
         est = {d.day: (d.active, d.low, d.high) for d in days}
         members = {keys[i] for i in r.members}
@@ -103,6 +139,8 @@ def main() -> None:
             "roles": ne.role_accuracy(truth, {keys[i]: role for i, role in r.roles.items()}),
             "census": ne.census_error(truth, est),
             "census_method": method,
+            "seed_summary": a.seed_summary(),
+            "baselines": baselines,
             "seconds": {"total": round(a.seconds, 2), **{k: round(v, 3) for k, v in r.timings.items()}},
         }
         report["draws"].append(row)
@@ -112,8 +150,11 @@ def main() -> None:
             f"watchers in top decile raw {row['watchers_raw']['in_top']}/{row['watchers_raw']['watchers']} adjusted "
             f"{row['watchers_adjusted']['in_top']}/{row['watchers_adjusted']['watchers']}  members {len(members)} "
             f"({len(members & ext)} true of {len(ext)})  roles {row['roles']['accuracy']:.3f} (n={row['roles']['accounts']})  "
-            f"census max |error| {c['max_abs_error']:.3f}"
+            f"census max |error| {c['max_abs_error']:.3f}, interval covers {c['covered']}/{len(c['days'])} days"
         )
+        print(f"    seeds: {a.seed_summary()}")
+        for name, b in baselines.items():
+            print(f"    baseline {name}: AUC {b['auc']:.4f}, watchers in top decile {b['watchers_in_top']}")
         for day, v in c["days"].items():
             print(
                 f"    {day}: estimate {v['estimate']:.0f} [{v['low']:.0f}, {v['high']:.0f}] true {v['true']} error {v['error']:+.3f}"
@@ -125,6 +166,16 @@ def main() -> None:
         "census_max_abs_error": max(d["census"]["max_abs_error"] for d in report["draws"]),
         "watchers_top_decile_max": max(d["watchers_adjusted"]["in_top"] for d in report["draws"]),
         "role_accuracy_mean": float(np.mean([d["roles"]["accuracy"] for d in report["draws"]])),
+        "census_days_covered": sum(d["census"]["covered"] for d in report["draws"]),
+        "census_days": sum(len(d["census"]["days"]) for d in report["draws"]),
+        "baseline_auc_mean": {
+            k: float(np.mean([d["baselines"][k]["auc"] for d in report["draws"]]))
+            for k in report["draws"][0]["baselines"]
+        },
+        "baseline_watchers_top_decile_max": {
+            k: max(d["baselines"][k]["watchers_in_top"] for d in report["draws"])
+            for k in report["draws"][0]["baselines"]
+        },
     }
     print(json.dumps(report["summary"]))
     if args.json:

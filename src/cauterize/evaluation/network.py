@@ -117,4 +117,5 @@ def census_error(truth: Truth, estimates: Mapping[str, tuple[float, float, float
         err = (est - true) / true if true else 0.0
         worst = max(worst, abs(err))
         days[day] = {"estimate": est, "low": lo, "high": hi, "true": true, "error": err, "covered": lo <= true <= hi}
-    return {"days": days, "max_abs_error": worst}
+    covered = sum(1 for v in days.values() if v["covered"])
+    return {"days": days, "max_abs_error": worst, "covered": covered, "coverage": covered / len(days) if days else 0.0}

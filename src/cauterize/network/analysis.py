@@ -203,10 +203,23 @@ def member_mask(r: NetworkScores) -> np.ndarray:
     return m
 
 
-def bootstrap_members(r: NetworkScores, rounds: int = 20, damping: float = 0.85, rng_seed: int = 0) -> list[np.ndarray]:
-    """Member masks from ``rounds`` reruns with seeds drawn with replacement (protection held fixed)."""
+@dataclass(slots=True)
+class BootRound:
+    """One rerun from seeds drawn with replacement."""
+
+    #: Members of this round (every confirmed seed included).
+    member: np.ndarray
+    #: Seeds left out of the draw (out of bag), and how many of them this round's threshold found.
+    held_out: int
+    found: int
+
+
+def bootstrap_rounds(r: NetworkScores, rounds: int = 20, damping: float = 0.85, rng_seed: int = 0) -> list[BootRound]:
+    """``rounds`` reruns with seeds drawn with replacement (protection held fixed). Each also tells
+    how many of the seeds it left out its threshold finds again: the threshold's recall, measured
+    on confirmed accounts the round did not start from."""
     rng = np.random.default_rng(rng_seed)
-    out = []
+    out: list[BootRound] = []
     if len(r.seeds) == 0 or r.promotion is None or r.promotion_weights is None:
         return out
     for _ in range(rounds):
@@ -215,9 +228,16 @@ def bootstrap_members(r: NetworkScores, rounds: int = 20, damping: float = 0.85,
         score = expansion.personalized_pagerank(r.promotion, r.promotion_weights, uniq.tolist(), damping, times)
         close = protect.closeness(score, uniq, damping, times.astype(float), r.norm)
         m = (close >= r.member_closeness) & ~r.protected
+        oob = np.setdiff1d(r.seeds, uniq)
+        found = int(m[oob].sum())
         m[r.seeds] = True
-        out.append(m)
+        out.append(BootRound(m, len(oob), found))
     return out
+
+
+def bootstrap_members(r: NetworkScores, rounds: int = 20, damping: float = 0.85, rng_seed: int = 0) -> list[np.ndarray]:
+    """Member masks from ``rounds`` reruns with seeds drawn with replacement (protection held fixed)."""
+    return [b.member for b in bootstrap_rounds(r, rounds, damping, rng_seed)]
 
 
 def _neighbourhood(

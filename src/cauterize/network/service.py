@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from cauterize.network import persist, seeds
-from cauterize.network.analysis import NetworkParams, NetworkScores, analyse, bootstrap_members, member_mask
-from cauterize.network.census import METHOD, CensusDay, census, days_between
+from cauterize.network.analysis import NetworkParams, NetworkScores, analyse, bootstrap_rounds, member_mask
+from cauterize.network.census import METHOD, CensusDay, Rerun, census, days_between, rerun_recalls
 from cauterize.network.graph import InteractionGraph
 
 
@@ -136,15 +136,24 @@ def _with_seed_reason(ev: dict[str, Any], key: str, seed_why: dict[str, str] | N
     return ev
 
 
-def run_census(a: Analysis, rounds: int) -> tuple[list[CensusDay], str]:
+def run_census(a: Analysis, rounds: int, rng_seed: int = 0) -> tuple[list[CensusDay], str]:
     r, f = a.scores, a.facts
     created = np.where(np.isnan(f["created"]), np.frombuffer(a.graph.first_seen, np.float64), f["created"])
-    boot = bootstrap_members(r, rounds) if rounds else []
+    boot = bootstrap_rounds(r, rounds, rng_seed=rng_seed) if rounds else []
+    recalls, pooled = rerun_recalls(
+        [b.held_out for b in boot], [b.found for b in boot], len(r.seeds), np.random.default_rng(rng_seed + 1)
+    )
+    reruns = [Rerun(b.member, rc) for b, rc in zip(boot, recalls, strict=True)]
     member = member_mask(r)
     start = float(np.nanmin(created)) if len(created) else a.graph.now
     days = days_between(start, a.graph.now)
-    method = METHOD.format(thr=r.member_closeness, b=len(boot))
-    return census(member, created, f["suspended"], f["followers"], days, boot), method
+    held = sum(b.held_out for b in boot)
+    recall = f"{pooled:.3f} from {held} held-out seeds" if pooled is not None else "not measured: no seed held out"
+    method = METHOD.format(thr=r.member_closeness, b=len(boot), recall=recall)
+    is_seed = np.zeros(len(member), bool)
+    is_seed[r.seeds] = True
+    out = census(member, created, f["suspended"], f["followers"], days, reruns, is_seed, pooled)
+    return out, method
 
 
 def neighbourhood(
