@@ -31,3 +31,16 @@ def test_flags_are_not_labelled_as_taking_a_value():
 def test_the_licence_named_in_pyproject_ships():
     assert 'license = "Apache-2.0"' in (REPO / "pyproject.toml").read_text()
     assert "Apache License" in (REPO / "LICENSE").read_text()
+
+
+def test_the_demo_refuses_a_busy_port_before_simulating_anything(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--port", str(port)])
+    assert result.exit_code == 2
+    assert "ready" not in result.output and "--port" in result.output
+    assert not (tmp_path / "demo").exists(), "it simulated a world before finding the port taken"

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cauterize.cli.common import console
+from cauterize.cli.common import console, err_console
 from cauterize.config import Config
 
 DEMO_USERS = {"viewer": "viewer", "reviewer": "reviewer", "reviewer2": "reviewer", "lead": "lead", "admin": "admin"}
@@ -98,6 +98,21 @@ def prepare_demo(
     return cfg
 
 
+def _check_port(host: str, port: int) -> None:
+    """Fail before the minute of simulation, not after printing "ready": is the port free?"""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            err_console.print(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}); pick another with --port, "
+                "or stop what is using it"
+            )
+            raise typer.Exit(2) from None
+
+
 def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Where the world, the store and the keys go.")] = Path(
         ".cauterize/demo"
@@ -109,6 +124,8 @@ def demo(
     open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open a browser on it.")] = False,
 ) -> None:
     """Simulate a small world, process it, and open the review console on its cases."""
+    if serve:
+        _check_port(host, port)
     cfg = prepare_demo(directory, seed)
     url = f"http://{host}:{port}/"
     console.print(
