@@ -42,5 +42,5 @@ def test_the_demo_refuses_a_busy_port_before_simulating_anything(tmp_path):
         port = busy.getsockname()[1]
         result = CliRunner().invoke(app, ["demo", "--dir", str(tmp_path / "demo"), "--port", str(port)])
     assert result.exit_code == 2
-    assert "ready" not in result.output and "--port" in result.output
+    assert "ready: log in" not in result.output and "--port" in result.output
     assert not (tmp_path / "demo").exists(), "it simulated a world before finding the port taken"
