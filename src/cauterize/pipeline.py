@@ -15,6 +15,7 @@ with its source, position and the reason, and the run goes on.
 from __future__ import annotations
 
 import gc
+import hashlib
 import heapq
 import itertools
 import queue
@@ -29,7 +30,7 @@ from typing import Any
 from cauterize.detectors.base import Detector, Signal
 from cauterize.events import Event, decode_event
 from cauterize.ingest.auto import AutoDetect, RunMemory
-from cauterize.ingest.base import Adapter, RawRecord, RecordError, Reject
+from cauterize.ingest.base import Adapter, NotYetKnown, RawRecord, RecordError, Reject
 from cauterize.ingest.registry import get_adapter, sniff
 from cauterize.ingest.sources import Source
 from cauterize.policy.base import Policy
@@ -49,6 +50,16 @@ _TICK = object()
 
 def _event_time(item: Any) -> datetime:
     return item.time
+
+
+@dataclass(slots=True)
+class _Retry:
+    """A record to parse again once the run has read every input up to ``time`` (see NotYetKnown)."""
+
+    time: datetime
+    record: RawRecord
+    adapter: Adapter
+    stats: dict[str, Any]
 
 
 class _QuietCollector:
@@ -106,7 +117,11 @@ class RunSummary:
     decisions: Counter[str] = field(default_factory=Counter)
     dead_letter_reasons: Counter[str] = field(default_factory=Counter)
     detector_errors: int = 0
+    #: Dead letters of this run already stored by an earlier run of the same input (not stored again).
+    dead_letters_known: int = 0
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Keys of the dead letters stored per source, loaded at a source's first bad record.
+    dead_letters_stored: dict[str, set[tuple[int, str, str, bytes]]] = field(default_factory=dict, repr=False)
     started_at: datetime = field(default_factory=_now)
     finished_at: datetime | None = None
 
@@ -125,6 +140,7 @@ class RunSummary:
             "late": self.late,
             "dead_letters": self.dead_letters,
             "dead_letter_reasons": dict(self.dead_letter_reasons),
+            "dead_letters_known": self.dead_letters_known,
             "signals": self.signals,
             "decisions": dict(self.decisions),
             "detector_errors": self.detector_errors,
@@ -372,13 +388,18 @@ class Pipeline:
                     # happened, instead of one arriving after the other beyond the reorder window.
                     streams = [self._items(src, adapter_for(src), summary, dead, progress, buffer) for src in sources]
                     for item in heapq.merge(*streams, key=_event_time):
-                        self._push(item, buffer, release, summary)
+                        if type(item) is _Retry:
+                            self._retry(item, buffer, release, summary, dead)  # type: ignore[arg-type]
+                        else:
+                            self._push(item, buffer, release, summary)  # type: ignore[arg-type]
                 for source in sources if len(sources) == 1 or any(getattr(s, "live", False) for s in sources) else ():
                     live = bool(getattr(source, "live", False))
                     buffer.max_hold = self.max_hold_seconds if live else None
                     for item in self._items(source, adapter_for(source), summary, dead, progress, buffer):
                         if item is _TICK:
                             release(buffer.tick())  # may also flush a batch that has waited long enough
+                        elif type(item) is _Retry:
+                            self._retry(item, buffer, release, summary, dead)  # type: ignore[arg-type]
                         else:
                             self._push(item, buffer, release, summary)  # type: ignore[arg-type]
                 release(buffer.drain())
@@ -419,6 +440,27 @@ class Pipeline:
         if released:
             release(released)
 
+    def _retry(
+        self,
+        item: _Retry,
+        buffer: ReorderBuffer,
+        release: Callable[[list[Event]], None],
+        summary: RunSummary,
+        dead: list[dict[str, Any]],
+    ) -> None:
+        """A record that needed what other records state, tried again now that they are read."""
+        try:
+            items = list(item.adapter.parse(item.record.data))
+        except Exception as exc:  # still unusable: dead-lettered as the first try would have been
+            self._dead(dead, summary, item.stats, item.record, str(exc))
+            return
+        for event in items:
+            if isinstance(event, Reject):
+                self._dead(dead, summary, item.stats, item.record, event.reason, event.where, event.raw)
+            else:
+                item.stats["events"] += 1
+                self._push(event, buffer, release, summary)
+
     def _items(
         self,
         source: Source,
@@ -451,6 +493,9 @@ class Pipeline:
             try:
                 # Materialise first: a record that fails half-way contributes nothing.
                 items = list(adapter.parse(record.data))
+            except NotYetKnown as exc:
+                yield _Retry(exc.time, record, adapter, stats)
+                continue
             except RecordError as exc:
                 self._dead(dead, summary, stats, record, describe_decode_failure(record.data) or str(exc))
                 continue
@@ -483,6 +528,18 @@ class Pipeline:
         raw: bytes | None = None,
     ) -> None:
         data = record.data if raw is None else raw
+        kept = data[:_DEAD_LETTER_RAW_BYTES]
+        known = summary.dead_letters_stored.get(record.source)
+        if known is None:
+            known = summary.dead_letters_stored[record.source] = self.store.dead_letter_keys(record.source)
+        key = (record.position, where, reason, hashlib.sha256(kept).digest())
+        summary.dead_letters += 1
+        stats["dead_letters"] += 1
+        summary.dead_letter_reasons[_reason_class(reason)] += 1
+        if key in known:  # a replay of the same input: the row is there already
+            summary.dead_letters_known += 1
+            return
+        known.add(key)
         dead.append(
             {
                 "run_id": summary.run_id,
@@ -490,14 +547,11 @@ class Pipeline:
                 "position": record.position,
                 "location": where,
                 "reason": reason,
-                "raw": data[:_DEAD_LETTER_RAW_BYTES],
+                "raw": kept,
                 "raw_size": len(data) if record.error is None else 0,
                 "received_at": _now(),
             }
         )
-        summary.dead_letters += 1
-        stats["dead_letters"] += 1
-        summary.dead_letter_reasons[_reason_class(reason)] += 1
 
     def _write_dead(self, dead: list[dict[str, Any]], summary: RunSummary) -> None:
         self.store.dead_letter(dead)

@@ -18,7 +18,7 @@ from cauterize.pipeline import RunSummary
 
 
 def _formats_help() -> str:
-    return "auto (detect from the first record), or one of: " + ", ".join(adapters())
+    return "auto (detect from each record: files may mix formats), or one of: " + ", ".join(adapters())
 
 
 def summary_table(summary: RunSummary) -> Table:
@@ -36,17 +36,30 @@ def summary_table(summary: RunSummary) -> Table:
         *((f"decisions: {k}", v) for k, v in sorted(summary.decisions.items())),
         ("dead letters", summary.dead_letters),
         *((f"  {k}", v) for k, v in summary.dead_letter_reasons.most_common()),
+        *(
+            (("  already recorded by an earlier run", summary.dead_letters_known),)
+            if summary.dead_letters_known
+            else ()
+        ),
         ("detector errors", summary.detector_errors),
         ("seconds", f"{summary.seconds:.2f}"),
         ("events/s", f"{rate:,.0f}"),
     ]
     for k, v in rows:
         t.add_row(k, str(v))
+    for name, stats in summary.per_source.items():
+        formats = stats.get("formats") or ({stats["format"]: stats["records"]} if "format" in stats else {})
+        if len(summary.per_source) > 1 or len(formats) > 1:
+            shown = ", ".join(f"{f} {n}" for f, n in sorted(formats.items())) or "no format"
+            t.add_row(f"source {name}", f"{stats['records']} records ({shown})")
     return t
 
 
 def ingest(
-    files: Annotated[list[Path], typer.Argument(help="Input files (plain or .gz); '-' reads stdin.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Input files (plain or .gz), several merged by event time; '-' reads stdin (then files are read in turn)."),
+    ],
     fmt: Annotated[str, typer.Option("--format", "-f", help=_formats_help())] = "auto",
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -80,9 +93,12 @@ def ingest(
         raise typer.Exit(2)
     if fmt.startswith("twitter-compliance") and "observed_at" in options:
         options["observed_at"] = datetime.fromisoformat(options["observed_at"])  # type: ignore[assignment]
-    if fmt == "twitter-compliance-tweets" or (fmt == "twitter-compliance" and options.get("kind") == "tweets"):
+    if fmt == "twitter-compliance-tweets" or (fmt == "twitter-compliance" and options.get("kind") != "users"):
         # A tweets job names the tweet, not its author: the author comes from the posts stored.
         options.setdefault("tweet_authors", lambda post_id: store.post_author("twitter", post_id))  # type: ignore[arg-type]
+    if fmt == "twitter-compliance" and "kind" not in options:
+        # A job line of unstated kind is about a post the store holds, else an account it holds.
+        options["known_account"] = lambda uid: store.account("twitter", uid) is not None  # type: ignore[assignment]
     if options:
         if fmt == "auto":
             err_console.print("[red]--option needs --format[/]")

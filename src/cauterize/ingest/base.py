@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from cauterize.events import Event
@@ -26,6 +27,18 @@ from cauterize.events import Event
 
 class RecordError(ValueError):
     """The record cannot be turned into events; ``str(err)`` is the dead-letter reason."""
+
+
+class NotYetKnown(RecordError):
+    """The record needs something other records state (e.g. whether an id is an account or a post).
+
+    When a run merges several inputs by time it reads each a record ahead, so such a record is
+    tried again once the run has read every input up to ``time``; only then is it dead-lettered.
+    """
+
+    def __init__(self, reason: str, time: datetime) -> None:
+        super().__init__(reason)
+        self.time = time
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,17 @@ class Adapter:
     def sniff(cls, obj: Any) -> bool:
         """Whether a decoded JSON value (the first record of an input) is in this format."""
         return False
+
+    @classmethod
+    def quick_check(cls, data: bytes) -> bool:
+        """Whether a record may be in this format, from its bytes alone, without decoding it.
+
+        Used when a file mixes formats line by line (``--format auto``): the last format used
+        keeps a record that passes this check, and a record it refuses with a ``RecordError`` is
+        sniffed again. So a check only has to turn away what this format would otherwise
+        misread without an error (e.g. a compliance event looks like a Twitter page).
+        """
+        return True
 
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         raise NotImplementedError

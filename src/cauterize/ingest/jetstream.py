@@ -337,6 +337,10 @@ class Jetstream(Adapter):
     def sniff(cls, obj: Any) -> bool:
         return isinstance(obj, dict) and "did" in obj and "time_us" in obj and "kind" in obj
 
+    @classmethod
+    def quick_check(cls, data: bytes) -> bool:
+        return b'"did"' in data and b'"time_us"' in data
+
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         try:
             obj = msgspec.json.decode(data)

@@ -20,6 +20,10 @@ class CanonicalJsonl(Adapter):
     def sniff(cls, obj: Any) -> bool:
         return isinstance(obj, dict) and obj.get("kind") in EVENT_KINDS and "event_id" in obj
 
+    @classmethod
+    def quick_check(cls, data: bytes) -> bool:
+        return b'"event_id"' in data and b'"kind"' in data
+
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         try:
             event = decode_event(data)

@@ -12,7 +12,7 @@ import msgspec
 
 from cauterize.ingest.base import Adapter, RecordError
 
-_NOT_ADAPTERS = {"base", "registry", "sources"}
+_NOT_ADAPTERS = {"base", "registry", "sources", "auto"}
 
 
 @cache
@@ -40,15 +40,20 @@ def get_adapter(name: str, **options: Any) -> Adapter:
         raise ValueError(f"format {name!r} does not take these options: {exc}") from None
 
 
-def sniff(data: bytes) -> Adapter:
-    """Pick the adapter for an input from its first record."""
+def sniff_class(data: bytes) -> type[Adapter]:
+    """The adapter class for a record, from its decoded JSON."""
     try:
         obj = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
-        raise RecordError(f"cannot detect the format: first record is not JSON ({exc})") from None
+        raise RecordError(f"cannot detect the format: the record is not JSON ({exc})") from None
     except RecursionError:
-        raise RecordError("cannot detect the format: first record is nested too deeply") from None
+        raise RecordError("cannot detect the format: the record is nested too deeply") from None
     for cls in sorted(adapters().values(), key=lambda c: -c.sniff_priority):
         if cls.sniff(obj):
-            return cls()
-    raise RecordError("cannot detect the format of the first record; pass --format")
+            return cls
+    raise RecordError("cannot detect the format of the record; pass --format")
+
+
+def sniff(data: bytes) -> Adapter:
+    """Pick the adapter for an input from its first record."""
+    return sniff_class(data)()

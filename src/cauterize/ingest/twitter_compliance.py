@@ -28,10 +28,12 @@ is a ``RecordError`` naming it. Event ids are ``compliance:<type>:<id>:<event_at
 
 **Job results** (``twarc2 compliance-job download``): ``{"id", "action": "delete", "created_at",
 "redacted_at"?, "reason"}``. A line does not say whether its id is a user or a tweet, and no
-heuristic is safe: both kinds of id are snowflakes and ``created_at`` is the object's own
-creation time in both. So the kind comes from the ``kind`` option, or the format name
-``twitter-compliance-users`` / ``twitter-compliance-tweets``; without it a job line is a
-``RecordError`` that says so.
+heuristic on the line is safe: both kinds of id are snowflakes and ``created_at`` is the object's
+own creation time in both. So the kind comes from the ``kind`` option, or the format name
+``twitter-compliance-users`` / ``twitter-compliance-tweets``; else (``--format twitter-compliance``
+or ``auto``) from what the id is already known as: a post (``tweet_authors`` finds its author)
+makes a tweets result, an account (``known_account``) a users result. A job is run on ids one
+holds, so they are known; an id known as neither is a ``RecordError`` that says to name the kind.
 
 * users: ``suspended`` -> suspend, ``deleted``/``deactivated`` -> delete, ``protected`` ->
   ``ProfileChanged(protected=True)``, ``scrub_geo`` -> nothing.
@@ -46,6 +48,7 @@ creation time in both. So the kind comes from the ``kind`` option, or the format
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -53,7 +56,7 @@ from typing import Any, Literal
 import msgspec
 
 from cauterize.events import EnforcementApplied, Event, PostDeleted, ProfileChanged
-from cauterize.ingest.base import Adapter, RecordError, Reject
+from cauterize.ingest.base import Adapter, NotYetKnown, RecordError, Reject
 from cauterize.ingest.twitter_v2 import PLATFORM, ItemError, describe_errors, format_time, parse_time
 
 JobKind = Literal["users", "tweets"]
@@ -179,6 +182,21 @@ def _account_event(uid: str, reason: str, at: datetime, redacted: str | None) ->
     return None  # scrub_geo
 
 
+#: Byte-level shapes for :meth:`TwitterCompliance.quick_check` (no decoding): a job result line,
+#: and a stream event's ``{"data": {"<type>": {`` opening.
+_JOB_LINE = re.compile(rb'"action"\s*:\s*"delete"')
+_STREAM_OPENING = re.compile(rb'^\s*\{\s*"data"\s*:\s*\{\s*"([a-z_]+)"\s*:\s*\{')
+_STREAM_TYPE_BYTES = frozenset(t.encode() for t in STREAM_TYPES)
+
+
+def looks_like_compliance(data: bytes) -> bool:
+    """Whether a line is shaped like a compliance job result or stream event (bytes only)."""
+    opening = _STREAM_OPENING.match(data)
+    if opening is not None:
+        return opening.group(1) in _STREAM_TYPE_BYTES
+    return _JOB_LINE.search(data) is not None and not data.lstrip().startswith(b'{"data"')
+
+
 class TwitterCompliance(Adapter):
     name = "twitter-compliance"
     description = "Twitter API v2 compliance stream events and batch compliance job results"
@@ -189,6 +207,7 @@ class TwitterCompliance(Adapter):
         kind: JobKind | None = None,
         tweet_authors: Mapping[str, str] | Callable[[str], str | None] | None = None,
         observed_at: datetime | None = None,
+        known_account: Callable[[str], bool] | None = None,
     ) -> None:
         if kind not in (None, "users", "tweets"):
             raise ValueError(f"kind must be 'users' or 'tweets', not {kind!r}")
@@ -202,6 +221,7 @@ class TwitterCompliance(Adapter):
             self._author = tweet_authors.get
         else:
             self._author = tweet_authors
+        self._known_account = known_account
 
     @classmethod
     def sniff(cls, obj: Any) -> bool:
@@ -210,6 +230,29 @@ class TwitterCompliance(Adapter):
         if not isinstance(obj, dict) or not isinstance(obj.get("data"), dict) or len(obj["data"]) != 1:
             return False
         return next(iter(obj["data"])) in STREAM_TYPES
+
+    @classmethod
+    def quick_check(cls, data: bytes) -> bool:
+        return looks_like_compliance(data)
+
+    def _job_kind(self, oid: str, at: datetime) -> JobKind:
+        """A job result's kind: the one given, else what the id is known as (a post, an account)."""
+        if self.kind is not None:
+            return self.kind
+        if self._known_account is None:
+            raise RecordError(
+                "a compliance job result does not say whether it is about users or tweets: "
+                "use --format twitter-compliance-users or twitter-compliance-tweets"
+            )
+        if self._author(oid):
+            return "tweets"
+        if self._known_account(oid):
+            return "users"
+        raise NotYetKnown(
+            f"compliance job result for id {oid}, neither a known account nor a known post: "
+            "use --format twitter-compliance-users or twitter-compliance-tweets to say which",
+            at,
+        )
 
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         try:
@@ -223,11 +266,6 @@ class TwitterCompliance(Adapter):
         return parse_stream_event(obj)
 
     def _job_result(self, obj: dict) -> list[Event]:
-        if self.kind is None:
-            raise RecordError(
-                "a compliance job result does not say whether it is about users or tweets: "
-                "use --format twitter-compliance-users or twitter-compliance-tweets"
-            )
         oid = _require_str(obj, "id", "")
         if obj.get("action") != "delete":
             raise RecordError(f"unknown compliance job action {obj.get('action')!r}")
@@ -236,7 +274,8 @@ class TwitterCompliance(Adapter):
             raise RecordError(f"unknown compliance job reason {reason!r}")
         redacted = format_time(_time(obj, "redacted_at")) if obj.get("redacted_at") is not None else None
         at = _time(obj, "redacted_at") if redacted else self.observed_at or _time(obj, "created_at")
-        if self.kind == "users":
+        kind = self._job_kind(oid, at)
+        if kind == "users":
             event = _account_event(oid, reason, at, redacted)
             return [event] if event else []
         if reason == "scrub_geo":

@@ -65,10 +65,10 @@ import contextlib
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -683,6 +683,19 @@ class TwitterV2(Adapter):
         if "data" in obj or "includes" in obj or "__twarc" in obj:
             return True
         return is_flat_tweet(obj) or ("errors" in obj and isinstance(obj["errors"], list) and len(obj) <= 2)
+
+    _looks_like_compliance: ClassVar[Callable[[bytes], bool] | None] = None
+
+    @classmethod
+    def quick_check(cls, data: bytes) -> bool:
+        # A compliance event sits under "data" too and would read as a page of unknown items.
+        # Imported on first use: the compliance module imports this one.
+        check = TwitterV2._looks_like_compliance
+        if check is None:
+            from cauterize.ingest.twitter_compliance import looks_like_compliance
+
+            check = TwitterV2._looks_like_compliance = looks_like_compliance
+        return not check(data)
 
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         try:

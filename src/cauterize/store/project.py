@@ -259,7 +259,8 @@ class Batch:
 
     def _add_enforcement(self, e: EnforcementApplied, t: Any) -> None:
         self.enforcements.append((e.platform, e.actor, e.action, e.post_id, e.reason, t, e.event_id))
-        status = STATUS_AFTER.get(e.action)
+        # A withheld post is the post's status, not its author's (a tweet withheld in one country).
+        status = None if e.post_id and e.action in ("withhold", "unwithhold") else STATUS_AFTER.get(e.action)
         if status is not None:
             self.statuses.append((e.platform, e.actor, status, t))
         elif e.action == "remove_post" and e.post_id:

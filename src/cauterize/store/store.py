@@ -8,6 +8,7 @@ an account's state back.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -269,6 +270,18 @@ class Store:
         if rows:
             with self.engine.begin() as conn:
                 conn.execute(s.dead_letters.insert(), rows)
+
+    def dead_letter_keys(self, source: str) -> set[tuple[int, str, str, bytes]]:
+        """(position, location, reason, SHA-256 of raw) of every dead letter from ``source``.
+
+        The pipeline checks a replayed input's bad records against these, so a replay adds none twice.
+        """
+        dl = s.dead_letters
+        q = select(dl.c.position, dl.c.location, dl.c.reason, dl.c.raw).where(dl.c.source == source)
+        with self.engine.connect() as conn:
+            return {
+                (r.position, r.location or "", r.reason, hashlib.sha256(r.raw or b"").digest()) for r in conn.execute(q)
+            }
 
     def start_run(self, sources: list[str], started_at: datetime) -> int:
         with self.engine.begin() as conn:
