@@ -281,3 +281,30 @@ def test_a_suspension_reported_in_errors_names_the_account_by_handle(tmp_path: P
         e for e in store.iter_events({"profile_changed"}) if isinstance(e, ProfileChanged) and e.actor == "@ashen_old"
     ]
     assert [e.handle for e in handles] == ["ashen_old"]
+
+
+def test_the_cli_takes_mixed_files_and_twitter_compliance_as_the_readme_says(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cauterize.cli.main import app
+
+    stream, _, merged = world()
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    runner = CliRunner()
+    args = ["ingest", str(write(tmp_path / "stream.jsonl", stream)), str(write(tmp_path / "mixed.jsonl", merged)), "-q"]
+    result = runner.invoke(app, args, env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "twitter-compliance 2, twitter-v2 7" in result.output  # the mixed file's formats, by record
+    # --format twitter-compliance without a kind: ids resolved against what the store holds
+    extra = write(tmp_path / "late.jsonl", [job_line("1004", 400), job_line("5001", 400) | {"reason": "deleted"}])
+    result = runner.invoke(app, ["ingest", str(extra), "-f", "twitter-compliance", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    from cauterize.store.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'data' / 'cauterize.db'}")
+    try:
+        assert store.account("twitter", "1004")["status"] == "suspended"
+        assert store.dead_letters() == []
+        assert [e.post_id for e in store.iter_events({"post_deleted"})] == ["5001"]
+    finally:
+        store.close()
