@@ -46,6 +46,7 @@ FEATURES: tuple[str, ...] = (
     "hashtag_overlap",
     "audience_top",
     "newest_with_audience",
+    "handle_margin",
 )
 
 #: Which features make up each independent line of evidence, and the value that counts as
@@ -199,6 +200,13 @@ def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> N
     parent out is that the accounts promoting the newcomer are its audience more than anyone's,
     and that it is the most recent of the suspended accounts they followed.
     """
+    # How much closer this candidate's handle is than the next best's: among namesakes
+    # (abu_yusuf5, abu_yusuf51, abu_yusuf7) the closest one is the likeliest parent.
+    sims = sorted((f["handle_similarity"] for _, f in rows), reverse=True)
+    for _, f in rows:
+        hs = f["handle_similarity"]
+        other = sims[1] if hs == sims[0] and len(sims) > 1 else sims[0]
+        f["handle_margin"] = max(0.0, hs - other)
     best = max((f["promoters_in_audience"] for _, f in rows), default=0.0)
     newest = max((fp.suspended_at for fp, f in rows if f["promoters_in_audience"] > 0), default=None)
     for fp, f in rows:
