@@ -1,6 +1,7 @@
 """``cauterize.toml``: where data lives and how the pipeline is set up.
 
-Looked up in this order: ``--config PATH``, ``$CAUTERIZE_CONFIG``, ``./cauterize.toml``; with none,
+Looked up in this order: ``--config PATH``, ``$CAUTERIZE_CONFIG``, ``./cauterize.toml``, the user's
+``~/.config/cauterize/cauterize.toml`` (``$XDG_CONFIG_HOME``); with none,
 the documented defaults below apply (see docs/configuration.md and the repository's commented
 ``cauterize.toml``). The whole file is checked before use (``config_check``): an unknown key or a
 value of the wrong type is an error that names the section, the key and what was expected. The
@@ -51,6 +52,20 @@ class Config:
         return timedelta(seconds=self.reorder_window_seconds)
 
 
+def user_config_path() -> Path:
+    """The per-user config (``cauterize init --user``): used when no other is given or found."""
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "cauterize" / "cauterize.toml"
+
+
+def describe(cfg: Config) -> str:
+    """One line for the top of a run: which file configured it, and where the data goes."""
+    origin = (
+        str(cfg.source) if cfg.source else "built-in defaults (no cauterize.toml found; `cauterize init` writes one)"
+    )
+    return f"config: {origin}; store: {cfg.store_url}"
+
+
 _KNOWN = {"data_dir", "database", "ingest", "detectors", "policy", "server", "review", "network"}
 
 
@@ -61,6 +76,8 @@ def load_config(path: str | Path | None = None) -> Config:
             path = env
         elif Path("cauterize.toml").exists():
             path = "cauterize.toml"
+        elif user_config_path().exists():
+            path = user_config_path()
     cfg = Config()
     if os.environ.get("CAUTERIZE_DATA_DIR"):
         cfg.data_dir = Path(os.environ["CAUTERIZE_DATA_DIR"])

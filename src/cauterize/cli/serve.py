@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cauterize.cli.common import ConfigOption, console, get_config
+from cauterize.cli.common import ConfigOption, console, get_config, untrusted
+from cauterize.config import describe
 
 
 def serve(
@@ -21,6 +22,7 @@ def serve(
     import uvicorn
 
     cfg = get_config(config)
+    console.print(untrusted(describe(cfg)))
     host = host or cfg.server.get("host", "127.0.0.1")
     port = port or int(cfg.server.get("port", 8000))
     if ingest_only:
