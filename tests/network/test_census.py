@@ -25,3 +25,25 @@ def test_daily_counts_created_suspended_followers_and_interval():
     assert [d.followers for d in out] == [30, 60, 80]
     assert out[0].low < out[0].active == out[0].high  # bootstraps with one member fewer
     assert not active_on(member, created, suspended, days[2])[1]  # suspended the day before
+
+
+def test_interval_carries_the_thresholds_held_out_recall_and_never_corrects_seeds():
+    from cauterize.network.census import Rerun, rerun_recalls
+
+    member = np.array([True] * 6 + [False] * 4)
+    is_seed = np.array([True, True] + [False] * 8)
+    created = np.full(10, D0)
+    suspended = np.full(10, np.nan)
+    days = days_between(D0, D0 + H)
+    # Reruns that found every member, but whose threshold found only half the held-out seeds:
+    # the four non-seed members stand for eight.
+    out = census(member, created, suspended, np.zeros(10), days, [Rerun(member, 0.5)] * 3, is_seed, recall=0.5)
+    assert out[0].active == 6 and out[0].low == 6 and out[0].high == 2 + 4 / 0.5
+    assert out[0].corrected == 10
+    # Plain reruns (recall 1) give the seed interval alone.
+    plain = census(member, created, suspended, np.zeros(10), days, [member] * 3, is_seed)
+    assert plain[0].high == 6 and plain[0].corrected is None
+    # Recalls drawn from pooled out-of-bag outcomes: 3 of 4 found -> draws near 0.75, never below the floor.
+    draws, pooled = rerun_recalls([2, 2, 0], [1, 2, 0], 4, np.random.default_rng(0))
+    assert pooled == 0.75 and len(draws) == 3 and all(0.2 <= d <= 1 for d in draws)
+    assert rerun_recalls([0, 0], [0, 0], 4, np.random.default_rng(0)) == ([1.0, 1.0], None)

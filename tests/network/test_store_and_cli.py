@@ -47,6 +47,11 @@ def test_graph_survives_restarts_and_continues_from_the_cursor(world, store, pip
         for s, d, k, c in zip(g.table.src, g.table.dst, g.table.kind, g.table.count, strict=True)
     )
     assert key(fresh) == key(whole) == key(g2)
+    # The amplifier's "follow the new account" mentions are stored as shout-outs, the
+    # journalist's and counter-messaging account's mentions of what they answer are not stored at all.
+    kinds = {(k[0], k[1]): k[2] for k in key(whole)}
+    assert kinds[("amp0", "new0")] == kinds[("amp0", "new1")] == 5  # KIND_CODE["shoutout"]
+    assert not {(w, "off0") for w in ("journo", "counter")} & {k for k, v in kinds.items() if v == 4}
     np.testing.assert_allclose(sorted(fresh.weights_at(whole.now)), sorted(whole.weights_at(whole.now)), rtol=1e-6)
 
 
@@ -62,8 +67,10 @@ def test_scores_use_the_platform_suspensions_as_seeds_and_keep_evidence(world, s
     assert saved["sym9"]["protected"] and saved["sym9"]["evidence"]["protected_because"] == ["allow-listed"]
     assert saved["off1"]["role"] == "official/media"
     days, method = run_census(a, rounds=4)
-    assert days and "bootstrap" in method
+    assert days and "bootstrap" in method and "held-out" in method
     assert all(d.low <= d.active <= d.high for d in days)
+    assert a.seed_summary().startswith("1 seeds (1 suspend for terrorism)")
+    assert saved["off0"]["evidence"]["seed_because"] == "suspend for terrorism"
     assert days[-1].suspended == 1 and days[-1].active >= len(world.network) - 4
 
 
