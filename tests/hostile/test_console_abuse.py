@@ -94,3 +94,16 @@ def test_an_absurd_audit_cursor_is_refused_not_a_server_error(app):
     assert client.get("/audit?before=99999999999999999999999").status_code == 422
     lee = token_for(app, "lee")
     assert client.get("/api/v1/audit?before=99999999999999999999999", headers=lee).status_code == 422
+
+
+def test_the_api_docs_load_their_assets_from_the_package_not_a_cdn(app):
+    client = TestClient(app)
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn." not in page.text and "https://" not in page.text.split("</head>")[0]
+    js = re.search(r'src="([^"]+swagger-ui-bundle\.js)"', page.text).group(1)
+    css = re.search(r'href="([^"]+swagger-ui\.css)"', page.text).group(1)
+    assert client.get(js).status_code == 200 and client.get(css).status_code == 200
+    # The docs page may run its own inline start-up script; no other page may.
+    assert "'unsafe-inline'" in page.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in client.get("/login").headers["content-security-policy"].split("style-src-attr")[0]

@@ -17,6 +17,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from cauterize.config import Config
 from cauterize.review.service import ReviewService
@@ -42,6 +43,16 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+#: The API docs pages start Swagger UI / ReDoc with an inline script; they show the OpenAPI
+#: schema only, never ingested text, so that one relaxation is confined to them.
+DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+DOCS_HEADERS = {
+    **SECURITY_HEADERS,
+    "Content-Security-Policy": SECURITY_HEADERS["Content-Security-Policy"]
+    .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+    .replace("style-src 'self';", "style-src 'self' 'unsafe-inline';")
+    + "; worker-src 'self' blob:",
 }
 log = logging.getLogger("cauterize.web")
 
@@ -81,7 +92,9 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     pipeline_lock = threading.Lock()
     svc.attach_pipeline(pipeline, pipeline_lock)
     svc.sync()
-    app = FastAPI(
+    # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from the installed
+    # package instead of a CDN (a review console often runs where the internet is not).
+    app = FastAPIOffline(
         lifespan=_background_loop(svc) if background else None,
         title="cauterize review console",
         version="0.1.0",
@@ -101,7 +114,8 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
+        headers = DOCS_HEADERS if request.url.path in DOCS_PATHS else SECURITY_HEADERS
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if svc.settings.secure_cookies:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
