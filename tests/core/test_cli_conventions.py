@@ -44,3 +44,51 @@ def test_the_demo_refuses_a_busy_port_before_simulating_anything(tmp_path):
     assert result.exit_code == 2
     assert "ready: log in" not in result.output and "--port" in result.output
     assert not (tmp_path / "demo").exists(), "it simulated a world before finding the port taken"
+
+
+def _sample_store(tmp_path: Path) -> dict[str, str]:
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "80"}
+    sample = REPO / "samples" / "demo-world.jsonl"
+    assert (
+        CliRunner().invoke(app, ["ingest", "-q", "-c", str(REPO / "cauterize.toml"), str(sample)], env=env).exit_code
+        == 0
+    )
+    return env
+
+
+def test_accounts_show_at_80_columns_shows_the_post_behind_a_signal_uncut(tmp_path):
+    env = _sample_store(tmp_path)
+    out = CliRunner().invoke(app, ["accounts", "show", "@ashen_media", "-c", str(REPO / "cauterize.toml")], env=env)
+    assert out.exit_code == 0
+    signals = out.output.split("signals")[1].split("decisions")[0]
+    # The "why" column, read down the table: wrapped across lines, never cut.
+    why = " ".join(cells[4].strip() for line in signals.splitlines() if len(cells := line.split("│")) > 5)
+    assert "post: “ExamplePlatform staff will pay for every suspension”" in " ".join(why.split())
+    assert "…" not in why
+
+
+def test_accounts_show_json_is_one_object_per_account(tmp_path):
+    import json
+
+    env = _sample_store(tmp_path)
+    out = CliRunner().invoke(
+        app, ["accounts", "show", "@ashen_media", "--json", "-c", str(REPO / "cauterize.toml")], env=env
+    )
+    assert out.exit_code == 0
+    (rec,) = [json.loads(line) for line in out.output.splitlines() if line.strip()]
+    assert rec["account"]["status"] == "suspended"
+    assert any(s["label"] == "threat.employees" and "staff will pay" in s["post_text"] for s in rec["signals"])
+
+
+def test_why_names_the_parent_and_its_lines_for_a_ban_evasion_link():
+    from cauterize.cli.accounts import why
+
+    text = why(
+        {
+            "parent_account_id": "P1",
+            "parent_handles": ["ashen_media"],
+            "evidence_lines": ["name", "avatar"],
+            "trigger": "late_suspension",
+        }
+    )
+    assert text == "parent P1 (@ashen_media); lines: name, avatar; trigger: late_suspension"

@@ -361,6 +361,13 @@ class Store:
             for (payload,) in conn.execution_options(yield_per=5000).execute(q):
                 yield decode_event(payload)
 
+    def post_text(self, platform: str, post_id: str) -> str | None:
+        p = s.posts
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(p.c.text).where(p.c.platform == platform, p.c.post_id == post_id)
+            ).scalar_one_or_none()
+
     def post_author(self, platform: str, post_id: str) -> str | None:
         p = s.posts
         with self.engine.connect() as conn:
