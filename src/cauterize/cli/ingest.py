@@ -49,7 +49,8 @@ def summary_table(summary: RunSummary) -> Table:
         t.add_row(k, str(v))
     for name, stats in summary.per_source.items():
         formats = stats.get("formats") or ({stats["format"]: stats["records"]} if "format" in stats else {})
-        if len(summary.per_source) > 1 or len(formats) > 1:
+        # every source of a short list; of a long one, those that mixed formats or lost records
+        if (1 < len(summary.per_source) <= 5) or len(formats) > 1 or stats["dead_letters"]:
             shown = ", ".join(f"{f} {n}" for f, n in sorted(formats.items())) or "no format"
             t.add_row(f"source {name}", f"{stats['records']} records ({shown})")
     return t
@@ -58,7 +59,9 @@ def summary_table(summary: RunSummary) -> Table:
 def ingest(
     files: Annotated[
         list[Path],
-        typer.Argument(help="Input files (plain or .gz), several merged by event time; '-' reads stdin (then files are read in turn)."),
+        typer.Argument(
+            help="Input files (plain or .gz), several merged by event time; '-' reads stdin (then files are read in turn)."
+        ),
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help=_formats_help())] = "auto",
     config: ConfigOption = None,
