@@ -76,6 +76,9 @@ class NetworkScores:
     #: The promotion graph and its weights, kept for reruns (bootstrap) and neighbourhoods.
     promotion: Any = None
     promotion_weights: np.ndarray | None = None
+    #: The promotion graph's edge endpoints (in the igraph graph's edge order).
+    promotion_src: np.ndarray | None = None
+    promotion_dst: np.ndarray | None = None
     member_closeness: float = 0.3
     #: Weighted degree + 1 in the promotion graph (closeness is PageRank per unit of it).
     norm: np.ndarray | None = None
@@ -190,6 +193,8 @@ def analyse(
         timings=timings,
         promotion=g,
         promotion_weights=w,
+        promotion_src=src,
+        promotion_dst=dst,
         member_closeness=p.member_closeness,
         norm=norm,
         observer=observer,
@@ -214,19 +219,31 @@ class BootRound:
     found: int
 
 
-def bootstrap_rounds(r: NetworkScores, rounds: int = 20, damping: float = 0.85, rng_seed: int = 0) -> list[BootRound]:
-    """``rounds`` reruns with seeds drawn with replacement (protection held fixed). Each also tells
-    how many of the seeds it left out its threshold finds again: the threshold's recall, measured
-    on confirmed accounts the round did not start from."""
+def bootstrap_rounds(
+    r: NetworkScores, rounds: int = 20, damping: float = 0.85, rng_seed: int = 0, edges: bool = True
+) -> list[BootRound]:
+    """``rounds`` reruns with seeds drawn with replacement and, with ``edges``, every promotion
+    edge's weight multiplied by a Poisson(1) draw (protection held fixed).
+
+    Redrawing the interactions is what measures how much a membership rests on: an account that
+    is a member through one shout-out drops out of a third of the reruns, one with dozens of
+    reposts never does. Each rerun also tells how many of the seeds it left out (out of bag) its
+    threshold finds again: the threshold's recall on confirmed accounts it did not start from."""
     rng = np.random.default_rng(rng_seed)
     out: list[BootRound] = []
     if len(r.seeds) == 0 or r.promotion is None or r.promotion_weights is None:
         return out
+    n = len(r.score)
+    resample = edges and r.promotion_src is not None and r.promotion_dst is not None
     for _ in range(rounds):
         pick = rng.choice(r.seeds, size=len(r.seeds), replace=True)
         uniq, times = np.unique(pick, return_counts=True)
-        score = expansion.personalized_pagerank(r.promotion, r.promotion_weights, uniq.tolist(), damping, times)
-        close = protect.closeness(score, uniq, damping, times.astype(float), r.norm)
+        w, norm = r.promotion_weights, r.norm
+        if resample:
+            w = w * rng.poisson(1.0, len(w))
+            norm = expansion.strength(n, r.promotion_src, r.promotion_dst, w) + 1.0  # type: ignore[arg-type]
+        score = expansion.personalized_pagerank(r.promotion, w, uniq.tolist(), damping, times)
+        close = protect.closeness(score, uniq, damping, times.astype(float), norm)
         m = (close >= r.member_closeness) & ~r.protected
         oob = np.setdiff1d(r.seeds, uniq)
         found = int(m[oob].sum())
