@@ -107,3 +107,20 @@ def test_the_api_docs_load_their_assets_from_the_package_not_a_cdn(app):
     # The docs page may run its own inline start-up script; no other page may.
     assert "'unsafe-inline'" in page.headers["content-security-policy"]
     assert "'unsafe-inline'" not in client.get("/login").headers["content-security-policy"].split("style-src-attr")[0]
+
+
+def test_the_audit_page_names_accounts_by_handle_with_the_reason_and_pages_honestly(app):
+    client = TestClient(app)
+    alice = token_for(app, "alice")
+    case_id = _case_id(client, alice)
+    r = client.post(
+        f"/api/v1/cases/{case_id}/actions", json={"action": "suspend", "reason": "third return"}, headers=alice
+    )
+    assert r.status_code == 200
+    login(client, "lee")
+    page = client.get("/audit").text
+    row = next(line for line in page.splitlines() if "<b>suspend</b>" in line)
+    assert "@" in row and "reason: third return" in row
+    # Few rows: nothing older to page to.
+    assert "Older" not in page
+    assert "No entries before this point" in client.get("/audit?before=1").text

@@ -132,6 +132,23 @@ def _render(request: Request, name: str, p: Principal, csrf: str, **ctx: Any) ->
     )
 
 
+AUDIT_PAGE = 200
+
+
+def _handles(engine: Any, account_ids: set[str]) -> dict[str, str]:
+    """account id -> its current handle, for the ids an audit page names."""
+    if not account_ids:
+        return {}
+    from sqlalchemy import select
+
+    from cauterize.store import schema as st
+
+    a = st.accounts
+    with engine.connect() as conn:
+        rows = conn.execute(select(a.c.account_id, a.c.handle).where(a.c.account_id.in_(sorted(account_ids))))
+        return {r.account_id: r.handle for r in rows if r.handle}
+
+
 def _rules_page(
     request: Request, p: Principal, csrf: str, rules_text: str, result: Any = None, error: str | None = None
 ) -> HTMLResponse:
@@ -340,8 +357,20 @@ def build_pages() -> APIRouter:
         p, csrf = _who(request)
         svc = request.app.state.svc
         check = audit.verify(svc.engine) if p.can("lead") else None
-        rows = audit.entries(svc.engine, limit=200, before=before)
-        return _render(request, "audit.html", p, csrf, rows=rows, check=check)
+        rows = audit.entries(svc.engine, limit=AUDIT_PAGE, before=before)
+        ids = {str(a) for r in rows if isinstance(r.get("payload"), dict) for a in r["payload"].get("accounts") or ()}
+        return _render(
+            request,
+            "audit.html",
+            p,
+            csrf,
+            rows=rows,
+            check=check,
+            handles=_handles(svc.engine, ids),
+            # An "Older" link only where older rows exist: the oldest row has seq 1.
+            older=rows[-1]["seq"] if rows and rows[-1]["seq"] > 1 else None,
+            newer=before is not None,
+        )
 
     @r.get("/rules", response_class=HTMLResponse)
     def rules_page(request: Request) -> HTMLResponse:
