@@ -79,7 +79,7 @@ def _state_key(platform: str) -> str:
 
 
 def load_graph(
-    store: Any, platform: str, half_life_days: float = 7.0, snapshot: Path | None = None
+    store: Any, platform: str, half_life_days: float = 7.0, snapshot: Path | None = None, **graph_kw: float
 ) -> tuple[InteractionGraph, int]:
     """The folded graph as stored, and the id of the last ``edges`` row folded into it.
 
@@ -88,10 +88,10 @@ def load_graph(
     and ignored otherwise. The tables stay the source of truth.
     """
     if snapshot is not None:
-        cached = _read_snapshot(store, platform, half_life_days, snapshot)
+        cached = _read_snapshot(store, platform, half_life_days, snapshot, **graph_kw)
         if cached is not None:
             return cached
-    g = InteractionGraph(platform, half_life_days)
+    g = InteractionGraph(platform, half_life_days, **graph_kw)
     ne = sn.network_edges
     code = {k: i for i, k in enumerate(KINDS)}
     src: list[int] = []
@@ -167,11 +167,16 @@ class UpdateStats:
 
 
 def update_graph(
-    store: Any, platform: str, half_life_days: float = 7.0, chunk: int = 200_000, snapshot: Path | None = None
+    store: Any,
+    platform: str,
+    half_life_days: float = 7.0,
+    chunk: int = 200_000,
+    snapshot: Path | None = None,
+    **graph_kw: float,
 ) -> tuple[InteractionGraph, UpdateStats]:
     """Fold the stored interaction edges newer than the cursor into the graph and save it
     (and refresh ``snapshot`` when given)."""
-    g, last_id = load_graph(store, platform, half_life_days, snapshot)
+    g, last_id = load_graph(store, platform, half_life_days, snapshot, **graph_kw)
     e = s.edges
     read = 0
     q = (
@@ -232,7 +237,9 @@ def save_snapshot(g: InteractionGraph, last_id: int, path: Path) -> None:
     tmp.replace(path)
 
 
-def _read_snapshot(store: Any, platform: str, half_life_days: float, path: Path) -> tuple[InteractionGraph, int] | None:
+def _read_snapshot(
+    store: Any, platform: str, half_life_days: float, path: Path, **graph_kw: float
+) -> tuple[InteractionGraph, int] | None:
     if not path.exists():
         return None
     try:
@@ -244,7 +251,7 @@ def _read_snapshot(store: Any, platform: str, half_life_days: float, path: Path)
                 ).first()
             if not row or int(row[0]["last_edge_id"]) != int(last_id) or _edge_rows(store, platform) != int(rows):
                 return None
-            g = InteractionGraph(platform, half_life_days)
+            g = InteractionGraph(platform, half_life_days, **graph_kw)
             keys = z["keys"].tobytes().decode("utf-8").split("\0") if len(z["keys"]) else []
             g.load(keys, EdgeTable(*(z[f] for f in EdgeTable.__slots__)), z["first_seen"].tolist())  # type: ignore[attr-defined]
             g.now = float(now)

@@ -21,6 +21,11 @@ class NetworkSettings:
     """``[network]`` in cauterize.toml; every key optional."""
 
     half_life_days: float = 7.0
+    #: A mention of an account created less than this before the post is a shout-out (promotion).
+    #: Applied when edges are folded: changing it later does not reclassify folded edges.
+    shoutout_hours: float = 24.0
+    #: Accounts "created" in the feed's first hours existed before it (a collector's first snapshot).
+    onboarding_hours: float = 2.0
     #: Accounts the platform suspended are confirmed seeds (off: only ``seeds``/``seeds_file``).
     seeds_from_enforcement: bool = True
     #: Which enforcement confirms an account: "any-suspension" or a list of reasons (empty: none).
@@ -79,7 +84,14 @@ def analyse_store(store: Any, settings: NetworkSettings, platform: str, save: bo
     if settings.cache_dir:
         safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in platform)
         snapshot = Path(settings.cache_dir) / f"graph-{safe}.npz"
-    graph, stats = persist.update_graph(store, platform, settings.half_life_days, snapshot=snapshot)
+    graph, stats = persist.update_graph(
+        store,
+        platform,
+        settings.half_life_days,
+        snapshot=snapshot,
+        shoutout_hours=settings.shoutout_hours,
+        onboarding_hours=settings.onboarding_hours,
+    )
     rows = persist.enforcement_rows(store, platform) if settings.seeds_from_enforcement else []
     allowed = persist.read_list(settings.allowlist, settings.allowlist_file)
     choice = seeds.choose(
