@@ -124,3 +124,16 @@ def test_the_audit_page_names_accounts_by_handle_with_the_reason_and_pages_hones
     # Few rows: nothing older to page to.
     assert "Older" not in page
     assert "No entries before this point" in client.get("/audit?before=1").text
+
+
+def test_after_an_action_the_case_page_confirms_it_at_the_top(app):
+    client = TestClient(app)
+    csrf = login(client, "alice")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    data = {"action": "suspend", "scope": "account", "account_ids": ["C"], "csrf_token": csrf, "reason": "x"}
+    r = client.post(f"/cases/{case_id}/actions", data=data, follow_redirects=False)
+    assert r.status_code == 303 and "#audit" not in r.headers["location"]
+    page = client.get(r.headers["location"]).text
+    notice = re.search(r'<p class="notice done" id="action-done"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert "suspend" in notice and "1 account" in notice
+    assert page.index('id="action-done"') < page.index('id="audit')

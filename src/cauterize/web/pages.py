@@ -245,7 +245,13 @@ def build_pages() -> APIRouter:
         return _render(request, "queue.html", p, csrf, queue=queue, status=status, cases=rows)
 
     @r.get("/cases/{case_id}", response_class=HTMLResponse)
-    def case_page(request: Request, case_id: CaseId) -> HTMLResponse:
+    def case_page(
+        request: Request,
+        case_id: CaseId,
+        done: Annotated[str | None, Query(max_length=32)] = None,
+        n: Annotated[int, Query(ge=0, le=100_000)] = 0,
+        held: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    ) -> HTMLResponse:
         p, csrf = _who(request)
         svc = request.app.state.svc
         file = casefile.case_file(svc.engine, case_id)
@@ -269,6 +275,7 @@ def build_pages() -> APIRouter:
             open_appeal=open_appeal,
             audit_rows=audit.entries(svc.engine, case_id=case_id),
             next_case=nxt,
+            done={"action": done, "created": n, "held": held, "acts": acts[-n:] if n else []} if done else None,
         )
 
     @r.get("/cases/{case_id}/preview", response_class=HTMLResponse)
@@ -316,8 +323,11 @@ def build_pages() -> APIRouter:
             action, scope, list(account_ids or []), post_id or None, _text(reason), idem or None
         )
         with answering_refusals():
-            actions.perform(svc.engine, p, case_id, req, svc.sinks)
-        return RedirectResponse(f"/cases/{case_id}?done={quote(action)}#audit", status_code=303)
+            res = actions.perform(svc.engine, p, case_id, req, svc.sinks)
+        # Back to the top of the case with a confirmation of what was done (or that it was already).
+        return RedirectResponse(
+            f"/cases/{case_id}?done={quote(action)}&n={res.created}&held={len(res.skipped)}", status_code=303
+        )
 
     @r.post("/cases/{case_id}/appeal")
     def appeal(
