@@ -44,6 +44,23 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+#: Event times accepted. Outside them a time is a typo, a zero value or an attack: year 1 cannot
+#: even have the reorder window subtracted from it, and year 9999 would outdate every later
+#: change of the account. Such an event is dead-lettered; the rest of its record is kept.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def unusable(event: Event) -> str | None:
+    """Why an adapter's event cannot be stored or ordered, or None if it can."""
+    if not EARLIEST <= event.time < LATEST:
+        return f"event time {event.time.isoformat()} outside {EARLIEST.year}..{LATEST.year - 1}"
+    # PostgreSQL refuses NUL in text, and the keys go into every lookup of the run.
+    if "\x00" in event.event_id or "\x00" in event.actor or "\x00" in event.platform:
+        return "NUL character in the event's platform, event id or actor"
+    return None
+
+
 #: A live source's heartbeat, passed from a source's events to the run loop.
 _TICK = object()
 
@@ -457,6 +474,8 @@ class Pipeline:
         for event in items:
             if isinstance(event, Reject):
                 self._dead(dead, summary, item.stats, item.record, event.reason, event.where, event.raw)
+            elif (refusal := unusable(event)) is not None:
+                self._dead(dead, summary, item.stats, item.record, refusal, f"{event.kind} {event.event_id!r}"[:256])
             else:
                 item.stats["events"] += 1
                 self._push(event, buffer, release, summary)
@@ -506,6 +525,10 @@ class Pipeline:
             for item in items:
                 if isinstance(item, Reject):
                     self._dead(dead, summary, stats, record, item.reason, item.where, item.raw)
+                    continue
+                refusal = unusable(item)
+                if refusal is not None:
+                    self._dead(dead, summary, stats, record, refusal, f"{item.kind} {item.event_id!r}"[:256])
                     continue
                 stats["events"] += 1
                 yield item

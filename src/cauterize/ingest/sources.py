@@ -13,6 +13,7 @@ import io
 import queue
 import sys
 import threading
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -105,19 +106,24 @@ def _frame_lines(stream: BinaryIO, name: str, max_bytes: int) -> Iterator[RawRec
 
 
 def _looks_like_document(head: bytes) -> bool:
-    """A pretty-printed JSON document or a JSON array, rather than JSON Lines."""
+    """A pretty-printed JSON document or a JSON array, rather than JSON Lines.
+
+    The first line decides: a whole JSON value on it (or one too deeply nested to decode, which
+    is a hostile line, not an indented document) means JSON Lines; an unfinished one means an
+    indented document. A lone line opening with ``[`` is an array document.
+    """
     stripped = head.lstrip()
-    if stripped.startswith(b"["):
-        return True
-    if not stripped.startswith(b"{"):
+    if not stripped.startswith((b"[", b"{")):
         return False
     newline = stripped.find(b"\n")
     if newline == -1:
-        return False  # one long first line: JSON Lines (or a one-line document, the same thing)
+        return stripped.startswith(b"[")  # one long first line: an array, or one JSON Lines record
     try:
         msgspec.json.decode(stripped[:newline])
     except msgspec.DecodeError:
         return True  # the first line is not a whole JSON value: an indented document
+    except RecursionError:
+        return False
     return False
 
 
@@ -159,8 +165,20 @@ class FileSource:
         with open(self.path, "rb") as raw:
             if raw.read(2) == b"\x1f\x8b":
                 raw.seek(0)
-                with gzip.open(raw, "rb") as gz:
-                    yield from frame(gz, self.name, self.max_record_bytes)  # type: ignore[arg-type]
+                last = 0
+                try:
+                    with gzip.open(raw, "rb") as gz:
+                        for record in frame(gz, self.name, self.max_record_bytes):  # type: ignore[arg-type]
+                            last = record.position
+                            yield record
+                except (EOFError, OSError, zlib.error) as exc:
+                    # Truncated or corrupt: what was read whole is kept; the rest is one dead letter.
+                    yield RawRecord(
+                        self.name,
+                        last + 1,
+                        b"",
+                        error=f"gzip data unreadable after line {last} ({exc}): the rest of the file is lost",
+                    )
             else:
                 raw.seek(0)
                 yield from frame(raw, self.name, self.max_record_bytes)
