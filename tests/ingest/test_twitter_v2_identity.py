@@ -194,3 +194,26 @@ def test_retweet_type_and_author_come_without_the_target_tweet() -> None:
         (post,) = [p for p in of(PostCreated, parse(_retweet_page(include_target, include_user))) if p.post_id == "502"]
         assert post.repost_of == PostRef(post_id="501", account_id=author), (include_target, include_user)
         assert post.quote_of is None and post.reply_to is None
+
+
+def test_mentions_keep_the_ids_the_api_gives_and_a_retweet_author_comes_from_them() -> None:
+    page = _retweet_page(include_target=False, include_user=False)
+    page["data"][0]["entities"]["mentions"][0]["id"] = "41"
+    (post,) = [p for p in of(PostCreated, parse(page)) if p.post_id == "502"]
+    assert [(m.handle, m.account_id) for m in post.mentions] == [("Ashen_Media", "41")]
+    assert post.repost_of == PostRef(post_id="501", account_id="41")
+
+
+def test_reply_quote_and_retweet_stay_apart_on_a_real_page() -> None:
+    obj, out = first_page("entities_test.jsonl")
+    slots = {"replied_to": "reply_to", "quoted": "quote_of", "retweeted": "repost_of"}
+    posts = {p.post_id: p for p in of(PostCreated, out)}
+    checked = 0
+    for tweet in obj["data"]:
+        refs = {slots[r["type"]]: r["id"] for r in tweet.get("referenced_tweets", [])}
+        post = posts[tweet["id"]]
+        for slot in ("reply_to", "quote_of", "repost_of"):
+            got = getattr(post, slot)
+            assert (got.post_id if got else None) == refs.get(slot), (tweet["id"], slot)
+            checked += slot in refs
+    assert checked > 0
