@@ -137,3 +137,25 @@ def test_after_an_action_the_case_page_confirms_it_at_the_top(app):
     notice = re.search(r'<p class="notice done" id="action-done"[^>]*>(.*?)</p>', page, re.S).group(1)
     assert "suspend" in notice and "1 account" in notice
     assert page.index('id="action-done"') < page.index('id="audit')
+
+
+def test_a_fully_suspended_lineage_offers_no_suspension_and_loses_its_reach(app):
+    from cauterize.review import cases
+    from tests.conftest import ev, jsonl
+
+    client = TestClient(app)
+    alice = token_for(app, "alice")
+    case_id = _case_id(client, alice)
+    ids = [p["account_id"] for p in client.get(f"/api/v1/cases/{case_id}", headers=alice).json()["people"]]
+    login(client, "alice")
+    assert 'id="act-suspend"' in client.get(f"/cases/{case_id}").text
+    # The platform suspends every account of the lineage.
+    body = jsonl(
+        *[ev("enforcement", f"sus-{a}", a, 900 + i, action="suspend", reason="terrorism") for i, a in enumerate(ids)]
+    )
+    assert client.post("/v1/ingest", content=body, headers=alice).status_code == 200
+    app.state.svc.sync()
+    page = client.get(f"/cases/{case_id}").text
+    assert 'id="act-suspend"' not in page and 'id="all-suspended"' in page
+    (c,) = [c for c in cases.list_cases(app.state.svc.engine, "ban_evasion", "open") if c["id"] == case_id] or [None]
+    assert c is None or c["reach"] == 0

@@ -211,6 +211,8 @@ def case_file(engine: Engine, case_id: int, posts_per_account: int = 5) -> dict[
     file = {
         "case": case,
         "people": people,
+        # Nothing left to suspend: the console offers no "Suspend lineage" for such a case.
+        "all_suspended": bool(people) and all((p["account"] or {}).get("status") == "suspended" for p in people),
         "pairs": pairs,
         "decisions": decisions,
         "driving_posts": driving,

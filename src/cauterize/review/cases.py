@@ -178,6 +178,22 @@ def sync(engine: Engine, settings: ReviewSettings, now: datetime | None = None, 
                 case_id,
                 now,
             )
+        # Suspensions learnt since (the platform's, or cauterize's own through the registry
+        # sink) take their accounts' followers out of a case's reach.
+        a = s.accounts
+        stale = conn.execute(
+            select(C.c.id)
+            .distinct()
+            .select_from(
+                C.join(M, M.c.case_id == C.c.id).join(
+                    a, (a.c.platform == M.c.platform) & (a.c.account_id == M.c.account_id)
+                )
+            )
+            .where(C.c.reach > 0, C.c.status.in_(OPEN_STATUSES), a.c.status == "suspended")
+        ).all()
+        for (case_id,) in stale:
+            if case_id not in touched:
+                refresh_reach(conn, case_id)
     return sorted(touched)
 
 
@@ -281,9 +297,18 @@ def _post_mentions(conn: Connection, platform: str, post_id: str | None) -> tupl
 
 
 def refresh_reach(conn: Connection, case_id: int) -> float:
-    """Followers gained per hour by the case's accounts, over the span of their follows."""
+    """Followers gained per hour by the case's accounts still up, over the span of their follows.
+
+    A suspended account reaches nobody any more: counting it put fully suspended lineages at the
+    top of the queue on a reach they no longer had.
+    """
     e = s.edges
-    members = conn.execute(select(M.c.platform, M.c.account_id).where(M.c.case_id == case_id)).all()
+    a = s.accounts
+    members = conn.execute(
+        select(M.c.platform, M.c.account_id)
+        .select_from(M.outerjoin(a, (a.c.platform == M.c.platform) & (a.c.account_id == M.c.account_id)))
+        .where(M.c.case_id == case_id, (a.c.status.is_(None)) | (a.c.status != "suspended"))
+    ).all()
     total, hours = 0, 0.0
     for platform, account in members:
         r = conn.execute(
