@@ -150,7 +150,7 @@ def main() -> None:
             f"watchers in top decile raw {row['watchers_raw']['in_top']}/{row['watchers_raw']['watchers']} adjusted "
             f"{row['watchers_adjusted']['in_top']}/{row['watchers_adjusted']['watchers']}  members {len(members)} "
             f"({len(members & ext)} true of {len(ext)})  roles {row['roles']['accuracy']:.3f} (n={row['roles']['accounts']})  "
-            f"census max |error| {c['max_abs_error']:.3f}, interval covers {c['covered']}/{len(c['days'])} days"
+            f"census max |error| {c['max_abs_error']:.3f}, interval covers {c['covered']}/{len(c['days'])} days (median width {c['median_relative_width']:.2f} of the truth)"
         )
         print(f"    seeds: {a.seed_summary()}")
         for name, b in baselines.items():
@@ -168,6 +168,9 @@ def main() -> None:
         "role_accuracy_mean": float(np.mean([d["roles"]["accuracy"] for d in report["draws"]])),
         "census_days_covered": sum(d["census"]["covered"] for d in report["draws"]),
         "census_days": sum(len(d["census"]["days"]) for d in report["draws"]),
+        "census_median_relative_width": float(
+            np.median([d["census"]["median_relative_width"] for d in report["draws"]])
+        ),
         "baseline_auc_mean": {
             k: float(np.mean([d["baselines"][k]["auc"] for d in report["draws"]]))
             for k in report["draws"][0]["baselines"]

@@ -118,4 +118,11 @@ def census_error(truth: Truth, estimates: Mapping[str, tuple[float, float, float
         worst = max(worst, abs(err))
         days[day] = {"estimate": est, "low": lo, "high": hi, "true": true, "error": err, "covered": lo <= true <= hi}
     covered = sum(1 for v in days.values() if v["covered"])
-    return {"days": days, "max_abs_error": worst, "covered": covered, "coverage": covered / len(days) if days else 0.0}
+    widths = sorted((v["high"] - v["low"]) / v["true"] for v in days.values() if v["true"])
+    return {
+        "days": days,
+        "max_abs_error": worst,
+        "covered": covered,
+        "coverage": covered / len(days) if days else 0.0,
+        "median_relative_width": widths[len(widths) // 2] if widths else 0.0,
+    }

@@ -18,8 +18,9 @@ Method (printed with every census):
      the non-seed members it found by it: the count if the threshold misses others as often as
      it missed held-out seeds.
 
-   The interval runs from the 5th percentile of the reruns' plain counts (fewer seeds, fewer
-   members; the side that also absorbs accounts wrongly taken in) to the 95th percentile of their
+   The interval runs from the lower of the 5th percentile of the reruns' plain counts and the
+   *stable core* (members in at least 95% of the reruns, seeds always: an account whose
+   membership rests on one or two interactions is not in it) to the 95th percentile of their
    recall-corrected counts, and always contains the estimate. The held-out seeds are confirmed
    accounts; where the confirmed accounts are easier to find than the rest of the network (the
    platform suspended the loudest), the recall is optimistic and the interval too narrow on the
@@ -44,6 +45,8 @@ METHOD = (
 #: A rerun's recall is never taken below this: with a handful of seeds, one unlucky draw would
 #: otherwise multiply the count without bound.
 MIN_RECALL = 0.2
+#: Members in at least this share of the reruns form the stable core, the interval's floor.
+STABLE_SHARE = 0.95
 
 
 @dataclass(slots=True)
@@ -117,6 +120,11 @@ def census(
     which no recall correction touches."""
     reruns = [b if isinstance(b, Rerun) else Rerun(b) for b in bootstrap or []]
     seed = np.zeros(len(member), bool) if is_seed is None else is_seed
+    # The stable core: accounts that are members in at least 95% of the reruns (seeds always).
+    core = seed.copy()
+    if reruns:
+        share = np.mean([b.member for b in reruns], axis=0)
+        core |= member & (share >= STABLE_SHARE)
     out = []
     for day in days:
         act = active_on(member, created, suspended, day)
@@ -126,7 +134,8 @@ def census(
         if reruns:
             plain = np.array([active_on(b.member, created, suspended, day).sum() for b in reruns], float)
             fixed = np.array([n_seed + (c - n_seed) / b.recall for c, b in zip(plain, reruns, strict=True)])
-            lo = min(est, float(np.percentile(plain, 5)))
+            stable = float(active_on(core, created, suspended, day).sum())
+            lo = min(est, float(np.percentile(plain, 5)), stable)
             hi = max(est, float(np.percentile(fixed, 95)))
         start, end = day.timestamp(), (day + timedelta(days=1)).timestamp()
         out.append(
