@@ -159,3 +159,19 @@ def test_a_fully_suspended_lineage_offers_no_suspension_and_loses_its_reach(app)
     assert 'id="act-suspend"' not in page and 'id="all-suspended"' in page
     (c,) = [c for c in cases.list_cases(app.state.svc.engine, "ban_evasion", "open") if c["id"] == case_id] or [None]
     assert c is None or c["reach"] == 0
+
+
+def test_trusted_accounts_are_marked_where_a_reviewer_can_act_on_them(app):
+    client = TestClient(app)
+    svc = app.state.svc
+    svc.cfg.policy = {**svc.cfg.policy, "trusted": ["testnet:C"]}
+    svc._policy = None
+    csrf = login(client, "alice")
+    assert csrf
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    card = page[page.index('data-account="C"') :][:1500]
+    assert "TRUSTED" in card
+    preview = client.get(f"/cases/{case_id}/preview?action=suspend&scope=lineage").text
+    row = next(line for line in preview.split("<tr") if "@" in line and "TRUSTED" in line)
+    assert "trusted-row" in row

@@ -29,10 +29,21 @@ class ReviewService:
         self._lock = threading.Lock()
         self._pipeline: Any = None
         self._pipeline_lock = threading.Lock()
+        self._policy: Any = None
         for sink in self.sinks.values():
             attach = getattr(sink, "attach", None)
             if attach is not None:
                 attach(self.ingest)
+
+    def is_trusted(self, platform: str, account_id: str) -> bool:
+        """On the policy's trusted list (journalists, researchers, police, counter-messaging):
+        the console marks these accounts wherever a reviewer can act on them."""
+        if self._policy is None:
+            from cauterize.policy.registry import build_policy
+
+            self._policy = build_policy(self.cfg.policy)
+        check = getattr(self._policy, "is_trusted", None)
+        return bool(check and check(platform, account_id))
 
     def attach_pipeline(self, pipeline: Any, lock: threading.Lock) -> None:
         """Share the server's pipeline (and the lock its ingest endpoint runs it under)."""

@@ -127,7 +127,13 @@ def _render(request: Request, name: str, p: Principal, csrf: str, **ctx: Any) ->
     return templates.TemplateResponse(
         request,
         name,
-        {"user": p, "csrf": csrf, "queues": cases.queue_counts(request.app.state.svc.engine), **ctx},
+        {
+            "user": p,
+            "csrf": csrf,
+            "queues": cases.queue_counts(request.app.state.svc.engine),
+            "trusted": request.app.state.svc.is_trusted,
+            **ctx,
+        },
         status_code=200,
     )
 
