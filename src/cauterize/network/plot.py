@@ -40,7 +40,9 @@ def census_plot(days: Sequence[CensusDay], path: str | Path, title: str, method:
     ax2.set_ylabel("followers reached")
     ax2.grid(alpha=0.3)
     ax2.set_xticks(x, labels, rotation=30, ha="right")
-    fig.text(0.01, 0.01, method, fontsize=7, color="0.35")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    import textwrap
+
+    fig.text(0.01, 0.005, textwrap.fill(method, 170), fontsize=7, color="0.35", va="bottom")
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
