@@ -36,10 +36,17 @@ class _Database(BaseModel):
     url: str | None = None
 
 
+class _RateLimits(BaseModel):
+    model_config = _STRICT
+    client: float = Field(1200, gt=0)
+    credential: float = Field(600, gt=0)
+
+
 class _Server(BaseModel):
     model_config = _STRICT
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    rate_limit_per_minute: _RateLimits = _RateLimits()
 
 
 def _describe(err: Mapping[str, Any]) -> str:

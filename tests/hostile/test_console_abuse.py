@@ -175,3 +175,24 @@ def test_trusted_accounts_are_marked_where_a_reviewer_can_act_on_them(app):
     preview = client.get(f"/cases/{case_id}/preview?action=suspend&scope=lineage").text
     row = next(line for line in preview.split("<tr") if "@" in line and "TRUSTED" in line)
     assert "trusted-row" in row
+
+
+def test_a_runaway_client_is_slowed_down_not_the_reviewers(app):
+    from cauterize.web.ratelimit import RateLimiter
+
+    limiter = RateLimiter(per_minute=60, burst=3)
+    assert [limiter.take("a", now=0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.take("a", now=0.0) > 0 and limiter.take("b", now=0.0) == 0.0
+    assert limiter.take("a", now=1.5) == 0.0  # a token a second comes back
+
+    client = TestClient(app, client=("203.0.113.50", 1))
+    vera = token_for(app, "vera")
+    codes = [client.get("/api/v1/me", headers=vera).status_code for _ in range(120)]
+    assert 429 in codes and codes[0] == 200
+    limited = client.get("/api/v1/me", headers=vera)
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    # Another reviewer from another machine is served; health checks are never limited.
+    assert (
+        TestClient(app, client=("198.51.100.8", 1)).get("/api/v1/me", headers=token_for(app, "bob")).status_code == 200
+    )
+    assert client.get("/healthz").status_code == 200

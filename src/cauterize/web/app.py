@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
@@ -25,7 +25,8 @@ from cauterize.web.api import build_router
 from cauterize.web.deps import require
 from cauterize.web.ingest_api import ingest_router
 from cauterize.web.pages import LoginThrottle, NeedLogin, build_pages, templates
-from cauterize.web.security import Sessions
+from cauterize.web.ratelimit import RateLimiter, credential_key
+from cauterize.web.security import SESSION_COOKIE, Sessions
 
 HERE = Path(__file__).parent
 
@@ -111,8 +112,26 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     app.include_router(build_pages(), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    limits = cfg.server.get("rate_limit_per_minute", {})
+    by_client = RateLimiter(float(limits.get("client", 1200)))
+    by_credential = RateLimiter(float(limits.get("credential", 600)))
+
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if request.url.path != "/healthz":
+            wait = by_client.take(request.client.host if request.client else "?")
+            cred = credential_key(request.headers.get("authorization", ""), request.cookies.get(SESSION_COOKIE))
+            if not wait and cred is not None:
+                wait = by_credential.take(cred)
+            if wait:
+                response = JSONResponse(
+                    {"detail": "too many requests; slow down"},
+                    status_code=429,
+                    headers={"Retry-After": str(max(1, round(wait)))},
+                )
+                for name, value in SECURITY_HEADERS.items():
+                    response.headers.setdefault(name, value)
+                return response
         response = await call_next(request)
         headers = DOCS_HEADERS if request.url.path in DOCS_PATHS else SECURITY_HEADERS
         for name, value in headers.items():
