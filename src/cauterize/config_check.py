@@ -38,8 +38,8 @@ class _Database(BaseModel):
 
 class _RateLimits(BaseModel):
     model_config = _STRICT
-    client: float = Field(1200, gt=0)
-    credential: float = Field(600, gt=0)
+    client: float = Field(6000, gt=0)
+    credential: float = Field(1200, gt=0)
 
 
 class _Server(BaseModel):

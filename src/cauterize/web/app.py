@@ -113,8 +113,8 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     limits = cfg.server.get("rate_limit_per_minute", {})
-    by_client = RateLimiter(float(limits.get("client", 1200)))
-    by_credential = RateLimiter(float(limits.get("credential", 600)))
+    by_client = RateLimiter(float(limits.get("client", 6000)))
+    by_credential = RateLimiter(float(limits.get("credential", 1200)))
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
