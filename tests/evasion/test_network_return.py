@@ -86,8 +86,13 @@ def test_a_newcomer_promoted_by_the_networks_regulars_is_a_review_only_lead():
     assert sig.label == "evasion.network_return" and sig.account_id == "N"
     assert sig.score == det.engine.model.network_return
     e = sig.evidence
-    assert e["review_only"] and "parent_account_id" not in e
+    assert e["review_only"]
     assert {c["account_id"] for c in e["candidate_parents"]} <= {"P0", "P1", "P2", "P3"}
+    # The newest suspension its promoters followed takes most of the link probability: the lead
+    # names it (still review only), and the runner-up has less than half its probability.
+    top, second = e["candidate_parents"][:2]
+    assert e["parent_account_id"] == top["account_id"] == "P3"
+    assert top["link_probability"] >= 2 * second["link_probability"]
     assert e["candidate_parents"][0]["minutes_before_creation"] > 0
     assert e["network_promoters"] == 2
     # Once is enough: the next regular does not repeat the lead.

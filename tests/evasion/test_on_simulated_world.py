@@ -67,10 +67,16 @@ def test_replacements_are_caught_early_and_tied_to_their_parent(world):
 
 def test_no_lookalike_or_watcher_is_linked(world):
     _d, _cfg, store, truth, _decisions = world
-    innocents = {a.account_id for a in truth.accounts.values() if a.label == "confounder"}
-    assert innocents, "the world should contain confounders"
+    watchers = {a.account_id for a in truth.accounts.values() if a.label == "confounder" and a.role != "lookalike"}
+    lookalikes = {a.account_id for a in truth.accounts.values() if a.role == "lookalike"}
+    assert watchers and lookalikes, "the world should contain confounders"
     linked = set(store.evasion_links("sim"))
-    assert not (linked & innocents)
+    assert not (linked & watchers)
+    # link-lr-4 no longer learns "created before the suspension" (it encoded this simulator's
+    # habit of creating every look-alike at the start, and a late takedown report breaks it), so
+    # a look-alike announced minutes after a parent that never acted may go to review on its
+    # name; it is never actioned (one line of evidence).
+    assert len(linked & lookalikes) <= 1
 
 
 def test_lineage_command_prints_the_chain(world):

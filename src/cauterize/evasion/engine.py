@@ -155,6 +155,8 @@ class _LRU(OrderedDict):
 SANE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
 SANE_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
 APPEARANCE_MODES = ("auto", "creation", "first_seen")
+#: Independent lines of evidence a link found late (``late_suspension``) needs.
+LATE_LINES = 2
 
 
 class EvasionEngine:
@@ -374,7 +376,10 @@ class EvasionEngine:
             if obs is None:
                 continue
             late = max(0.0, ((self.now or at) - seen).total_seconds() / 60.0)
-            found = self._link(obs, self.rank(obs), "late_suspension", late)
+            # An account seen before the suspension arrived may be anyone who happened to look
+            # like the parent then (the start of a stream shows every account at once): a late
+            # link needs two independent lines, never a similar name alone.
+            found = self._link(obs, self.rank(obs), "late_suspension", late, min_lines=LATE_LINES)
             if found is not None:
                 out.append(found)
         return out
@@ -435,11 +440,23 @@ class EvasionEngine:
         y.return_reported = True
         stems = self.index.stem_count(obs.profile.handle)
         keys = HandleKeys.of(obs.profile.handle)
-        fps = [self.index.fingerprints[f] for f in self.index.recent(y.created_at)]
+        # The suspensions just before it, and the accounts its name, picture or promoters point at:
+        # a return hours later has its parent among the latter, not the former.
+        q = Query(obs.profile.handle, obs.profile.display_name, obs.profile.avatar_hash, obs.promoters)
+        fids = dict.fromkeys([*self.index.recent(y.created_at), *self.index.candidates(q)])
+        fps = [self.index.fingerprints[f] for f in fids]
         rows = [(fp, pair_features(obs, fp, stems, keys, self.index)) for fp in fps if fp.account_id != obs.account_id]
         add_relative_features(rows)
         scored = sorted(((fp, self.model.probability(f)) for fp, f in rows), key=lambda t: (-t[1], t[0].fid))
-        clear = bool(scored) and scored[0][1] >= CLEAR_LEAD and (len(scored) == 1 or scored[0][1] >= 2 * scored[1][1])
+        # The lead says the account is a replacement; which parent is the candidates' share of the
+        # link probability. It names one when that share is at least CLEAR_LEAD and twice the next.
+        total = sum(p for _, p in scored)
+        clear = (
+            bool(scored)
+            and total > 0
+            and scored[0][1] / total >= CLEAR_LEAD
+            and (len(scored) == 1 or scored[0][1] >= 2 * scored[1][1])
+        )
         if clear:
             self.linked_parent[obs.account_id] = scored[0][0].account_id
         return NetworkReturn(
@@ -458,13 +475,14 @@ class EvasionEngine:
         ranked: list[tuple[float, Fingerprint, dict[str, float]]],
         trigger: str,
         found_late_minutes: float | None = None,
+        min_lines: int = 1,
     ) -> Link | None:
         if not ranked:
             return None
         acct = obs.account_id
         p, fp, feats = ranked[0]
         lines = evidence_lines(feats)
-        if not lines:
+        if len(lines) < min_lines:
             # Language and timing make a link plausible but are not evidence of one: without a
             # concrete line (name, avatar, audience, bio, content) nothing goes to a reviewer.
             return None

@@ -9,7 +9,7 @@ day, a week of the moment the parent went quiet (its last action, or the suspens
 first; either side, since a takedown may be reported after the return). Training keeps their
 weights non-negative and capped: a return days later loses at most their sum, never more.
 ``lived_alongside`` (the account appeared while its parent still acted) is the one look at
-order, capped too (at most -4): a backup account kept in reserve with the parent's name, picture
+order, capped too (at most -5.5): a backup account kept in reserve with the parent's name, picture
 and display name still links; a namesake with only a similar handle does not.
 """
 
@@ -46,7 +46,6 @@ FEATURES: tuple[str, ...] = (
     "hashtag_overlap",
     "audience_top",
     "newest_with_audience",
-    "handle_margin",
 )
 
 #: Which features make up each independent line of evidence, and the value that counts as
@@ -200,13 +199,6 @@ def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> N
     parent out is that the accounts promoting the newcomer are its audience more than anyone's,
     and that it is the most recent of the suspended accounts they followed.
     """
-    # How much closer this candidate's handle is than the next best's: among namesakes
-    # (abu_yusuf5, abu_yusuf51, abu_yusuf7) the closest one is the likeliest parent.
-    sims = sorted((f["handle_similarity"] for _, f in rows), reverse=True)
-    for _, f in rows:
-        hs = f["handle_similarity"]
-        other = sims[1] if hs == sims[0] and len(sims) > 1 else sims[0]
-        f["handle_margin"] = max(0.0, hs - other)
     best = max((f["promoters_in_audience"] for _, f in rows), default=0.0)
     newest = max((fp.suspended_at for fp, f in rows if f["promoters_in_audience"] > 0), default=None)
     for fp, f in rows:

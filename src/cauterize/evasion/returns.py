@@ -7,8 +7,11 @@ shows is the promoting neighbourhood: within minutes the network's regulars (acc
 followed, reposted or mentioned several suspended accounts) shout the newcomer out and follow
 it, which ordinary new accounts do not get.
 
-When the link model's best candidate is clear (probability at least ``CLEAR_LEAD`` and twice
-the runner-up's), the lead names it (``parent_account_id``), still for review only.
+The candidates are the suspensions just before its appearance and those its name, picture or
+promoters point at. Given that the account is a replacement, each candidate's share of the link
+probabilities says how likely it is the parent; when the best one's share is at least
+``CLEAR_LEAD`` and its probability twice the runner-up's, the lead names it
+(``parent_account_id``), still for review only.
 
 Such an account is reported as a lead (signal ``evasion.network_return``), not as a link: its
 score is the share of accounts meeting the same condition that were replacements in the
