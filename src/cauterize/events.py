@@ -73,6 +73,26 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="kind", omit_de
         return (self.platform, self.actor)
 
 
+#: What the store's columns hold on every database: a language tag (BCP 47 tags in use are far
+#: shorter) and a count that fits a 32-bit column. Checked here, once, so SQLite and PostgreSQL
+#: refuse the same values (SQLite would store anything; PostgreSQL would fail a whole batch).
+MAX_LANG = 16
+MAX_COUNT = 2**31 - 1
+
+
+def _check_profile(e: AccountCreated | ProfileChanged) -> None:
+    for name in ("followers_count", "following_count"):
+        n = getattr(e, name)
+        if n is not None and not 0 <= n <= MAX_COUNT:
+            raise ValueError(f"{name} {n} is outside 0..{MAX_COUNT}")
+    _check_lang(e.lang)
+
+
+def _check_lang(lang: str | None) -> None:
+    if lang is not None and len(lang) > MAX_LANG:
+        raise ValueError(f"lang {lang[:40]!r} is longer than {MAX_LANG} characters: not a language tag")
+
+
 class AccountCreated(Event, frozen=True, tag="account_created"):
     handle: str | None = None
     display_name: str | None = None
@@ -95,6 +115,9 @@ class AccountCreated(Event, frozen=True, tag="account_created"):
     header_hash: str | None = None
     verified: bool | None = None
     bot: bool | None = None
+
+    def __post_init__(self) -> None:
+        _check_profile(self)
 
 
 class ProfileChanged(Event, frozen=True, tag="profile_changed"):
@@ -120,6 +143,9 @@ class ProfileChanged(Event, frozen=True, tag="profile_changed"):
     verified: bool | None = None
     bot: bool | None = None
 
+    def __post_init__(self) -> None:
+        _check_profile(self)
+
 
 class PostCreated(Event, frozen=True, tag="post_created"):
     """A post, reply, quote or repost (a repost has ``repost_of`` and usually no text of its own)."""
@@ -136,6 +162,10 @@ class PostCreated(Event, frozen=True, tag="post_created"):
     repost_of: PostRef | None = None
     #: Countries where the platform withholds this post (a post's status, not the account's).
     withheld_in: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.lang is not None and len(self.lang) > MAX_LANG:
+            _check_lang(self.lang)
 
 
 class PostDeleted(Event, frozen=True, tag="post_deleted"):
