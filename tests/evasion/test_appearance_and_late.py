@@ -125,3 +125,33 @@ def test_the_naive_rule_flags_the_closest_suspended_handle_only_within_its_dista
     # Q existed before the suspension and is flagged when it arrives (the rule's late check).
     assert flagged == {"C": "P", "Q": "P"}
     assert rule.decisions()[0].event_time >= datetime(2024, 3, 1, tzinfo=UTC)
+
+
+def test_accounts_show_says_how_a_late_link_was_found(tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from cauterize.cli.main import app
+    from tests.conftest import jsonl
+
+    config = Path(__file__).resolve().parents[2] / "cauterize.toml"
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "300"}
+    stream = tmp_path / "bsky.jsonl"
+    stream.write_bytes(
+        jsonl(
+            _profile("e1", "did:plc:parent", 0, "cinder-ridge.bsky.social"),
+            ev("post_created", "e2", "did:plc:parent", 1, platform="bsky", post_id="p1"),
+            _profile("e3", "did:plc:child", 200, "cinder-ridge-backup.bsky.social"),
+        )
+    )
+    late = tmp_path / "takedowns.jsonl"
+    late.write_bytes(jsonl(ev("enforcement", "e4", "did:plc:parent", 1640, platform="bsky", action="suspend")))
+    runner = CliRunner()
+    for path in (stream, late):  # two runs: the takedown comes in a later file, as a late feed does
+        result = runner.invoke(app, ["ingest", "-q", "--config", str(config), str(path)], env=env)
+        assert result.exit_code == 0, result.output
+    shown = runner.invoke(app, ["accounts", "show", "did:plc:child", "--config", str(config)], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "trigger: late_suspension" in shown.output
+    assert "found when the suspension arrived, 1440.0 min after it appeared" in shown.output

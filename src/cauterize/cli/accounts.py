@@ -37,6 +37,9 @@ def why(evidence: Mapping[str, Any], post_text: str | None = None) -> str:
             line += "; lines: " + ", ".join(evidence["evidence_lines"])
         if evidence.get("trigger"):
             line += f"; trigger: {evidence['trigger']}"
+        late = evidence.get("found_late")
+        if isinstance(late, dict) and late.get("minutes_after_appearance") is not None:
+            line += f" (found when the suspension arrived, {late['minutes_after_appearance']} min after it appeared)"
         if evidence.get("review_only"):
             line += "; review only"
         parts.append(line)
