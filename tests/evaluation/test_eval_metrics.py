@@ -276,3 +276,34 @@ def test_shadow_decisions_are_scored_apart_from_the_live_ones(tmp_path: Path) ->
 
 def read_decisions_list(objs: list[dict]) -> list:
     return [parse_decision(o) for o in objs]
+
+
+def test_link_precision_and_the_naive_rule_beside_it(report: EvalReport) -> None:
+    # Linked accounts: A1 (A0: right), A2 (A0 and A1: both its ancestors), C2 (a confounder): 2 of 3.
+    assert report.evasion.link_precision == pytest.approx(2 / 3)
+    assert report.naive is None
+    naive = [
+        parse_decision(
+            decision("C2", "flag_for_review", 40, sig("naive", "evasion.naive", 0.9, parent_account_id="A0"))
+        )
+    ]
+    both = evaluate(hand_truth(), [parse_decision(d) for d in hand_decisions()], naive=naive)
+    assert both.naive is not None
+    n = both.naive.evasion
+    assert (n.linked, n.correct_parent, n.false_links, n.link_precision) == (0, 0, 1, 0.0)
+    assert both.naive.harm_total.flagged == 1 and both.naive.harm_total.actioned == 0
+    assert "naive rule" in to_markdown(both) and "naive rule" not in to_markdown(report)
+
+
+def test_calibration_bands_count_each_link_once_at_its_best_score() -> None:
+    links = [
+        decision("A1", "flag_for_review", 70, sig("evasion", "evasion.link", 0.95, parent_account_id="A0")),
+        decision("A1", "flag_for_review", 75, sig("evasion", "evasion.link", 0.92, parent_account_id="A0")),
+        decision("C2", "flag_for_review", 40, sig("evasion", "evasion.link", 0.4, parent_account_id="A0")),
+    ]
+    e = evaluate(hand_truth(), [parse_decision(d) for d in links]).evasion
+    assert e.calibration == [
+        {"band": "0.3-0.5", "links": 1, "mean_probability": 0.4, "correct_share": 0.0},
+        {"band": "0.9-1.0", "links": 1, "mean_probability": 0.95, "correct_share": 1.0},
+    ]
+    assert e.brier == pytest.approx(round(((0.95 - 1) ** 2 + 0.4**2) / 2, 4))

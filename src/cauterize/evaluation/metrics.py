@@ -17,6 +17,7 @@ actioned (``suspend``/``escalate``), and when. Definitions (also in docs/simulat
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -76,6 +77,11 @@ class EvasionMetrics:
     #: Of the accounts linked to a parent (what a reviewer receives), the share whose named
     #: parent is one of their earlier incarnations.
     link_precision: float | None = None
+    #: Calibration of the links' probabilities (every ``evasion.link`` signal reported, one per
+    #: account and parent, at its highest score): per probability band, links, mean probability
+    #: and the share that named an earlier incarnation; and the Brier score over all of them.
+    calibration: list[dict[str, Any]] = field(default_factory=list)
+    brier: float | None = None
     by_technique: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -244,11 +250,42 @@ def _evasion(
         correct_lineage_share=_share(lineage, n),
         false_links=false_links,
         link_precision=_share(lineage, linked + false_links),
+        **_calibration(truth, [*cited, *(signals or ())]),
         by_technique={
             t: {"replacements": v[0], "flagged": v[1], "flagged_share": _share(v[1], v[0]), "correct_parent": v[2]}
             for t, v in sorted(by_tech.items())
         },
     )
+
+
+CALIBRATION_BANDS = (0.0, 0.3, 0.5, 0.7, 0.9, 1.0001)
+
+
+def _calibration(truth: Truth, signals: list[SignalRecord]) -> dict[str, Any]:
+    best: dict[tuple[Key, str], float] = {}
+    for s in signals:
+        parent = s.evidence.get("parent_account_id")
+        if s.label == "evasion.link" and parent:
+            k = (s.key, str(parent))
+            best[k] = max(best.get(k, 0.0), s.score)
+    rows: list[tuple[float, int]] = []
+    for (key, parent), p in best.items():
+        acct = truth.accounts.get(key)
+        rows.append((p, int(acct is not None and parent in _ancestors(truth, acct))))
+    bands = []
+    for lo, hi in itertools.pairwise(CALIBRATION_BANDS):
+        inside = [(p, y) for p, y in rows if lo <= p < hi]
+        if inside:
+            bands.append(
+                {
+                    "band": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                    "links": len(inside),
+                    "mean_probability": round(sum(p for p, _ in inside) / len(inside), 4),
+                    "correct_share": round(sum(y for _, y in inside) / len(inside), 4),
+                }
+            )
+    brier = round(sum((p - y) ** 2 for p, y in rows) / len(rows), 4) if rows else None
+    return {"calibration": bands, "brier": brier}
 
 
 def _ancestors(truth: Truth, acct: AccountTruth) -> set[str]:

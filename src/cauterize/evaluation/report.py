@@ -176,6 +176,24 @@ def to_markdown(report: EvalReport) -> str:
             if report.naive is not None
             else []
         ),
+        *(
+            [
+                "### Calibration of ban-evasion links",
+                "",
+                _md_table(
+                    ("probability", "links", "mean probability", "right (an earlier incarnation)"),
+                    [
+                        (b["band"], fmt(b["links"]), fmt(b["mean_probability"]), fmt(b["correct_share"], pct=True))
+                        for b in report.evasion.calibration
+                    ],
+                ),
+                "",
+                f"Brier score: {fmt(report.evasion.brier)}.",
+                "",
+            ]
+            if report.evasion.calibration
+            else []
+        ),
         "## Harm: confounders flagged or actioned",
         "",
         _md_table(HARM_HEAD, _harm_rows(report)),
