@@ -17,7 +17,8 @@ subclass (or exposing one through the ``cauterize.adapters`` entry point group).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -77,6 +78,8 @@ class Adapter:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "parse" in cls.__dict__:
+            cls.parse = _guarded(cls.__dict__["parse"])  # type: ignore[method-assign]
         if cls.name:
             Adapter.registry[cls.name] = cls
 
@@ -98,6 +101,22 @@ class Adapter:
 
     def parse(self, data: bytes) -> Iterable[Event | Reject]:
         raise NotImplementedError
+
+
+def _guarded(
+    parse: Callable[[Any, bytes], Iterable[Event | Reject]],
+) -> Callable[[Any, bytes], Iterator[Event | Reject]]:
+    """Hold every adapter to its contract whatever the input: a record nested past the decoder's
+    recursion limit (hostile input: ``[[[[...``) is a ``RecordError`` naming why, not a crash."""
+
+    @functools.wraps(parse)
+    def wrapper(self: Any, data: bytes) -> Iterator[Event | Reject]:
+        try:
+            yield from parse(self, data)
+        except RecursionError:
+            raise RecordError("the record is nested too deeply to read") from None
+
+    return wrapper
 
 
 def require(obj: dict, key: str, where: str = "") -> Any:

@@ -18,7 +18,12 @@ class CanonicalJsonl(Adapter):
 
     @classmethod
     def sniff(cls, obj: Any) -> bool:
-        return isinstance(obj, dict) and obj.get("kind") in EVENT_KINDS and "event_id" in obj
+        return (
+            isinstance(obj, dict)
+            and isinstance(obj.get("kind"), str)
+            and obj["kind"] in EVENT_KINDS
+            and "event_id" in obj
+        )
 
     @classmethod
     def quick_check(cls, data: bytes) -> bool:

@@ -49,7 +49,11 @@ def sniff_class(data: bytes) -> type[Adapter]:
     except RecursionError:
         raise RecordError("cannot detect the format: the record is nested too deeply") from None
     for cls in sorted(adapters().values(), key=lambda c: -c.sniff_priority):
-        if cls.sniff(obj):
+        try:
+            matched = cls.sniff(obj)
+        except Exception:  # a sniffer that cannot read this value has not recognised it
+            matched = False
+        if matched:
             return cls
     raise RecordError("cannot detect the format of the record; pass --format")
 
