@@ -196,3 +196,18 @@ def test_a_runaway_client_is_slowed_down_not_the_reviewers(app):
         TestClient(app, client=("198.51.100.8", 1)).get("/api/v1/me", headers=token_for(app, "bob")).status_code == 200
     )
     assert client.get("/healthz").status_code == 200
+
+
+def test_a_token_is_revoked_from_the_cli_and_stops_working(app, world_cfg):
+    from typer.testing import CliRunner
+
+    from cauterize.cli.main import app as cli
+
+    client = TestClient(app)
+    tok = app.state.svc.users.create_token("bob", "nightly-script")
+    headers = {"Authorization": f"Bearer {tok}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    env = {"CAUTERIZE_DATA_DIR": str(world_cfg.data_dir)}
+    assert CliRunner().invoke(cli, ["users", "revoke", "bob", "nightly-script"], env=env).exit_code == 0
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    assert CliRunner().invoke(cli, ["users", "revoke", "bob", "nightly-script"], env=env).exit_code == 1

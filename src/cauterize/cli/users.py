@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cauterize.cli.common import ConfigOption, console, err_console, get_config
+from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
 
 users_app = typer.Typer(
     help="Console users (viewer, reviewer, lead, admin) and their API tokens.", no_args_is_help=True
@@ -116,6 +116,24 @@ def token(
         raise typer.Exit(2) from None
     audit.record(store.engine, f"cli:{getpass.getuser()}", "token_created", {"username": username, "name": name})
     print(tok)
+
+
+@users_app.command("revoke")
+def revoke(
+    username: str,
+    name: Annotated[str, typer.Argument(help="The name the token was issued with (--name).")],
+    config: ConfigOption = None,
+) -> None:
+    """Revoke a user's API tokens of that name (a new password or disabling the user revokes all)."""
+    from cauterize.review import audit
+
+    users, store = _users(config)
+    n = users.revoke_token(name, username)
+    if not n:
+        err_console.print(untrusted(f"no live token {name!r} for {username!r}"))
+        raise typer.Exit(1)
+    audit.record(store.engine, f"cli:{getpass.getuser()}", "token_revoked", {"username": username, "name": name})
+    console.print(f"revoked {n} token(s)")
 
 
 def register(app: typer.Typer) -> None:
