@@ -45,11 +45,27 @@ import json, sys
 out, worlds = sys.argv[1], sys.argv[2:]
 def pct(v):
     return "–" if v is None else f"{v:.1%}"
-print("| world | replacements | before first post | before 10 followers | right parent | link precision | confounders actioned |")
-print("|---|---|---|---|---|---|---|")
+def nameless(d):
+    """Replacements whose parent never showed a handle in the stream (no profile, no mention)."""
+    named = set()
+    for line in open(f"{d}/events.jsonl", encoding="utf-8"):
+        e = json.loads(line)
+        if e.get("handle"):
+            named.add(e["actor"])
+        for m in e.get("mentions", ()):
+            if m.get("handle") and m.get("account_id"):
+                named.add(m["account_id"])
+    kids = [json.loads(x) for x in open(f"{d}/truth.jsonl", encoding="utf-8")]
+    kids = [k for k in kids if k.get("kind") == "account" and k.get("generation", 0) > 0 and k["label"] == "extremist"]
+    return sum(1 for k in kids if k["parent_account_id"] not in named)
+print("cauterize (naive rule) on each world; 'nameless': replacements whose parent never showed a handle")
+print("| world | replacements | nameless | before first post | before 10 followers | right parent | link precision | confounders actioned | Brier |")
+print("|---|---|---|---|---|---|---|---|---|")
 for w in worlds:
-    r = json.load(open(f"{out}/{w.replace(':', '-')}/report.json"))
+    d = f"{out}/{w.replace(':', '-')}"
+    r = json.load(open(f"{d}/report.json"))
     e, n = r["evasion"], r["naive"]["evasion"]
     cells = [f"{pct(e[k])} ({pct(n[k])})" for k in ("before_first_post_share", "before_10_followers_share", "correct_parent_share", "link_precision")]
-    print(f"| {w} | {e['replacements']} | " + " | ".join(cells) + f" | {r['harm_total']['actioned']} ({r['naive']['harm_total']['actioned']}) |")
+    brier = "–" if e.get("brier") is None else f"{e['brier']:.3f}"
+    print(f"| {w} | {e['replacements']} | {nameless(d)} | " + " | ".join(cells) + f" | {r['harm_total']['actioned']} ({r['naive']['harm_total']['actioned']}) | {brier} |")
 PY
