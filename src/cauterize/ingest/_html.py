@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 
 _BLOCKS = frozenset(
@@ -19,6 +20,7 @@ _BLOCKS = frozenset(
 )
 _SKIPPED = frozenset({"script", "style", "template"})
 _WHITESPACE = re.compile(r"[ \t\r\n\f]+")
+_TAG = re.compile(r"<[^>]*>?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +119,13 @@ def render(html: object) -> Rendered:
 @lru_cache(maxsize=4096)
 def _render(html: str) -> Rendered:
     parser = _Renderer()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:
+        # CPython's parser asserts on some malformed declarations ("<![d "): fall back to the
+        # text with every tag stripped (no links), never a crash.
+        return Rendered(_WHITESPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip(), ())
     text = "".join(parser.out)
     # Trailing spaces before a break are trimmed as they come; the last line's are trimmed here.
     return Rendered(text.strip(), tuple(parser.anchors))

@@ -107,14 +107,19 @@ def _guarded(
     parse: Callable[[Any, bytes], Iterable[Event | Reject]],
 ) -> Callable[[Any, bytes], Iterator[Event | Reject]]:
     """Hold every adapter to its contract whatever the input: a record nested past the decoder's
-    recursion limit (hostile input: ``[[[[...``) is a ``RecordError`` naming why, not a crash."""
+    recursion limit (hostile input: ``[[[[...``), or one describing an event the event model
+    refuses (a negative count, a 40-character language tag), is a ``RecordError`` naming why."""
 
     @functools.wraps(parse)
     def wrapper(self: Any, data: bytes) -> Iterator[Event | Reject]:
         try:
             yield from parse(self, data)
+        except RecordError:
+            raise
         except RecursionError:
             raise RecordError("the record is nested too deeply to read") from None
+        except ValueError as exc:  # an event the record describes is invalid (events.py checks)
+            raise RecordError(f"invalid value in the record: {exc}") from None
 
     return wrapper
 
