@@ -177,7 +177,11 @@ def test_trusted_accounts_are_marked_where_a_reviewer_can_act_on_them(app):
     assert "trusted-row" in row
 
 
-def test_a_runaway_client_is_slowed_down_not_the_reviewers(app):
+def test_a_runaway_client_is_slowed_down_not_the_reviewers(world_cfg):
+    from cauterize.web.app import create_console_app
+
+    world_cfg.server = {**world_cfg.server, "rate_limit_per_minute": {"client": 600, "credential": 300}}
+    app = create_console_app(world_cfg)
     from cauterize.web.ratelimit import RateLimiter
 
     limiter = RateLimiter(per_minute=60, burst=3)
