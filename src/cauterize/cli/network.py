@@ -96,6 +96,11 @@ def network(
                 out.append(f"role {r.roles[i]}")
             if r.community[i] >= 0:
                 out.append(f"community {int(r.community[i])}")
+            kinds = r.direction.kinds_of(i)
+            if kinds:
+                share = float(r.direction.promotion_share()[i])
+                detail = ", ".join(f"{k} {v:.2f}" for k, v in sorted(kinds.items()))
+                out.append(f"with the network: promotion share {share:.2f} ({detail})")
             out += [f"protected: {why}" for why in r.reasons[i]]
             return out
 
@@ -134,6 +139,9 @@ def network(
             + (f", community {int(r.community[center])}" if r.community[center] >= 0 else "")
             + (f", protected ({'; '.join(r.reasons[center])})" if r.protected[center] else "")
         )
+        for line in info(center)[2:]:
+            if not line.startswith("protected:"):  # said on the line above
+                console.print(f"  {line}")
         console.print(t)
         # Page: the center, its counterparts, and every edge among them.
         local = {i: k for k, i in enumerate(nodes_idx)}
