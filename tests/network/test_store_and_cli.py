@@ -95,6 +95,9 @@ def test_network_census_and_coordination_commands(world, tmp_path):
     kinds = {n["label"]: n["kind"] for n in data["nodes"]}
     assert kinds["@off1"] == "center" and kinds["@journo"] == "observer" and kinds["@sym0"] == "member"
     assert all(0 <= e["s"] < len(data["nodes"]) and 0 <= e["t"] < len(data["nodes"]) for e in data["edges"])
+    journo = _cli(tmp_path, "network", "@journo", "--html", str(tmp_path / "journo.html"))
+    assert journo.exit_code == 0 and "@journo: observer" in journo.output
+    assert "promotion share 0.00 (" in journo.output and "quote" in journo.output  # the evidence, in words
     second = _cli(tmp_path, "network", "sym0", "--html", str(tmp_path / "sym0.html"))
     assert second.exit_code == 0 and "seed" in second.output and "@off0" in second.output
     assert (tmp_path / "page.png").stat().st_size > 10_000
