@@ -123,8 +123,10 @@ def census(
     # The stable core: accounts that are members in at least 95% of the reruns (seeds always).
     core = seed.copy()
     if reruns:
-        share = np.mean([b.member for b in reruns], axis=0)
-        core |= member & (share >= STABLE_SHARE)
+        times = np.zeros(len(member), np.int32)
+        for b in reruns:
+            times += b.member
+        core |= member & (times >= STABLE_SHARE * len(reruns))
     out = []
     for day in days:
         act = active_on(member, created, suspended, day)
