@@ -47,3 +47,16 @@ def test_interval_carries_the_thresholds_held_out_recall_and_never_corrects_seed
     draws, pooled = rerun_recalls([2, 2, 0], [1, 2, 0], 4, np.random.default_rng(0))
     assert pooled == 0.75 and len(draws) == 3 and all(0.2 <= d <= 1 for d in draws)
     assert rerun_recalls([0, 0], [0, 0], 4, np.random.default_rng(0)) == ([1.0, 1.0], None)
+
+
+def test_interval_floor_is_the_stable_core_members_most_reruns_agree_on():
+    member = np.array([True, True, True, True, False])
+    is_seed = np.array([True, False, False, False, False])
+    created, suspended = np.full(5, D0), np.full(5, np.nan)
+    days = days_between(D0, D0 + H)
+    swapped = np.array([True, True, True, False, True])
+    # Every rerun counts four, but account 3 is a member in only half of them: its membership
+    # rests on little, so the floor leaves it out although the counts never move.
+    reruns = [member, swapped] * 10
+    out = census(member, created, suspended, np.zeros(5), days, reruns, is_seed)
+    assert out[0].active == 4 and out[0].low == 3 and out[0].high == 4
