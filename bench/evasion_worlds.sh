@@ -7,7 +7,8 @@
 # bench/scenarios/evasion.toml (the evaders' habits drawn from the seed), `atproto` is the
 # second, Bluesky-shaped generator (`cauterize sim --generator atproto`), `small`/`medium` the
 # fixed scenarios. Every world is simulated, ingested with the repository's cauterize.toml plus
-# the platform's list of watchers as `policy.trusted_file` (TRUSTED), its decisions exported and
+# the platform's list of watchers as `policy.trusted_file` (TRUSTED) and automatic actions on
+# (`policy.auto_actions = true`, off by default in the product), its decisions exported and
 # scored by `cauterize eval --events` (which computes the naive rule from the same events).
 # Reports land in OUT/<world>/report.{md,json}; a summary table on stdout.
 set -euo pipefail
@@ -35,6 +36,8 @@ for line in open(sys.argv[1], encoding="utf-8"):
         print(f"{r['platform']}:{r['account_id']}")
 PY
   sed -i "/^\[policy\]/a trusted_file = \"$(cd "$dir" && pwd)/trusted.txt\"" "$dir/cauterize.toml"
+  # Automatic actions on, so that "confounders actioned" counts what the automatic rules would do.
+  sed -i "s/^auto_actions = false/auto_actions = true/" "$dir/cauterize.toml"
   "$cli" ingest -q -c "$dir/cauterize.toml" "$dir/events.jsonl"
   "$cli" decisions export -c "$dir/cauterize.toml" --format jsonl -o "$dir/decisions.jsonl"
   "$cli" eval --truth "$dir/truth.jsonl" --decisions "$dir/decisions.jsonl" --events "$dir/events.jsonl" \
