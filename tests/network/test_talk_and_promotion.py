@@ -129,19 +129,22 @@ def test_no_allow_list_needed_and_an_allow_list_adds_on_top():
     assert not r2.observer[g.ids["amp"]]  # allow-listed is said as such, not as an observer
 
 
-def test_shout_out_of_a_new_account_is_promotion_a_mention_of_an_old_or_unknown_one_is_talk():
+def test_shout_out_of_a_new_account_is_promotion_a_mention_of_an_old_or_first_named_one_is_talk():
     g = InteractionGraph("x", shoutout_hours=24.0, onboarding_hours=2.0)
     g.add("a", "b", "follow", 0.0)  # the feed starts at 0
     g.node("old", 0.0)
     g.set_created(g.ids["old"], 600.0)  # "created" in the feed's first hours: a collector's snapshot
     g.node("fresh", 0.0)
     g.set_created(g.ids["fresh"], 10 * 3600.0)
-    g.node("nodate", 10 * 3600.0)  # seen, but the platform never said when it was created
+    g.node("nodate", 10 * 3600.0)  # no creation event (Jetstream): first seen during the feed
+    g.node("seen-early", 1800.0)  # first seen in the feed's first hours: there before it began
     t = 11 * 3600.0
     assert g.mention_kind("fresh", t) == "shoutout"
     assert g.mention_kind("fresh", t + 30 * 3600.0) == "mention"  # a day and more later: no longer new
     assert g.mention_kind("old", t) == "mention"
-    assert g.mention_kind("nodate", t) == "mention"
+    assert g.mention_kind("nodate", t) == "shoutout"  # appeared an hour before it was named
+    assert g.mention_kind("nodate", 10 * 3600.0) == "mention"  # named at its first sighting: not new to anyone
+    assert g.mention_kind("seen-early", t) == "mention"
     assert g.mention_kind("never-seen", t) == "mention"
 
 

@@ -6,15 +6,16 @@ weight decays by half every ``half_life_days``. A follow is a state, not an inte
 weight is 1 while it stands (follows minus unfollows, clipped to [0, 1]) and does not decay.
 
 Each kind keeps its own edge, because the kinds say different things (docs/network.md):
-reposts and *shout-outs* (a mention of an account created less than ``shoutout_hours`` before
-the post: "follow the new account @x") promote the network; quotes, replies and other mentions
-talk about it or to it, which is what journalists, researchers and counter-messaging do. A
-mention is a shout-out only when the platform told us when the account was created; a first
-sighting in a filtered stream is not a creation, and calling it one would turn every journalist's
-mention of an account the stream had not seen before into promotion. For the same reason an
-account "created" within ``onboarding_hours`` of the first interaction the graph saw is taken as
-one that existed before the feed began: collectors and simulators report what they find when
-they start as creations.
+reposts and *shout-outs* (a mention of an account that appeared less than ``shoutout_hours``
+before the post: "follow the new account @x") promote the network; quotes, replies and other
+mentions talk about it or to it, which is what journalists, researchers and counter-messaging
+do. An account's appearance is its creation when the platform says when that was (X, the
+simulator), else its first sighting (Jetstream and Mastodon streams send no creation events);
+a first sighting counts only when it came strictly before the mention, so an account that a
+journalist's mention is the first to name is not new to anyone. An account that "appeared"
+within ``onboarding_hours`` of the first interaction the graph saw is taken as one that existed
+before the feed began: collectors and simulators report what they find when they start as
+creations or first sightings.
 
 Adding an edge is an append to flat arrays (no lookups besides the node id), so the stream
 path stays cheap; :meth:`InteractionGraph.compact` folds the appended edges into the aggregated
@@ -119,18 +120,27 @@ class InteractionGraph:
         self.created[i] = t
 
     def mention_kind(self, dst: str, t: float) -> str:
-        """``shoutout`` for a mention of an account created shortly before ``t``, else ``mention``."""
+        """``shoutout`` for a mention of an account that appeared shortly before ``t``, else ``mention``.
+
+        Appeared: created, when the platform said so; otherwise first seen (Jetstream and Mastodon
+        send no creation events), and then only strictly before this mention, so that an account
+        whose first sighting is a journalist's mention of it does not count as new."""
         i = self.ids.get(dst)
         if i is None:
             return "mention"
-        created = self.created[i]  # NaN when the creation time is unknown: never a shout-out
-        if not created >= self.start + self.onboarding_s:
+        created = self.created[i]
+        known = created == created  # not NaN
+        appeared = created if known else self.first_seen[i]
+        if not appeared >= self.start + self.onboarding_s:
             return "mention"
-        return "shoutout" if 0.0 <= t - created <= self.shoutout_s else "mention"
+        age = t - appeared
+        return "shoutout" if (age >= 0.0 if known else age > 0.0) and age <= self.shoutout_s else "mention"
 
     def new_accounts_created(self) -> np.ndarray:
-        """Creation time per node where it is a creation seen during the feed (NaN otherwise)."""
+        """When each node appeared (created, else first seen), where that was during the feed (NaN otherwise)."""
         c = np.frombuffer(self.created, np.float64).copy()
+        unknown = np.isnan(c)
+        c[unknown] = np.frombuffer(self.first_seen, np.float64)[unknown]
         c[~(c >= self.note_start() + self.onboarding_s)] = np.nan
         return c
 
