@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from cauterize.detectors.base import Detector, Signal
-from cauterize.events import Event, decode_event
+from cauterize.events import Event, decode_event, encode_event
 from cauterize.ingest.auto import AutoDetect, RunMemory
 from cauterize.ingest.base import Adapter, NotYetKnown, RawRecord, RecordError, Reject
 from cauterize.ingest.registry import get_adapter, sniff
@@ -128,6 +130,8 @@ class RunSummary:
     events_parsed: int = 0
     events_new: int = 0
     duplicates: int = 0
+    #: Duplicates whose content differs from the event kept: (kept, refused), dead-lettered.
+    conflicts: list[tuple[Event, Event]] = field(default_factory=list)
     late: int = 0
     dead_letters: int = 0
     signals: int = 0
@@ -166,6 +170,13 @@ class RunSummary:
         }
 
 
+def same_content(a: Event, b: Event) -> bool:
+    """Two events under one id that say the same thing. The time is left out: a platform's
+    profile snapshot keeps its id (a hash of the profile) wherever it is seen again, with the
+    time of that sighting; a real conflict is other words, other fields."""
+    return a == (b if a.time == b.time else msgspec.structs.replace(b, time=a.time))
+
+
 class ReorderBuffer:
     """Releases events in event-time order once they are ``window`` older than the newest seen.
 
@@ -187,7 +198,9 @@ class ReorderBuffer:
         self._arrivals: deque[tuple[float, datetime]] = deque()
         self._queue: deque[tuple[datetime, int, Event]] = deque()
         self._heap: list[tuple[datetime, int, Event]] = []
-        self._pending: set[tuple[str, str]] = set()
+        self._pending: dict[tuple[str, str], Event] = {}
+        #: (kept, refused) pairs: a second event under a pending event's id with other content.
+        self.conflicts: list[tuple[Event, Event]] = []
         self._seq = itertools.count()
         self._newest: datetime | None = None
         self.released_upto: datetime | None = None
@@ -198,9 +211,12 @@ class ReorderBuffer:
     def push(self, event: Event) -> tuple[bool, list[Event]]:
         """Add an event; returns (was it a duplicate of one still pending, events now released)."""
         key = (event.platform, event.event_id)
-        if key in self._pending:
+        prior = self._pending.get(key)
+        if prior is not None:
+            if prior != event and not same_content(prior, event):
+                self.conflicts.append((prior, event))
             return True, []
-        self._pending.add(key)
+        self._pending[key] = event
         t = event.time
         item = (t, next(self._seq), event)
         if not self._queue or t >= self._queue[-1][0]:
@@ -242,7 +258,7 @@ class ReorderBuffer:
         q, heap = self._queue, self._heap
         while (q and q[0][0] <= upto) or (heap and heap[0][0] <= upto):
             event = self._pop()[2]
-            self._pending.discard((event.platform, event.event_id))
+            self._pending.pop((event.platform, event.event_id), None)
             out.append(event)
         if out and (self.released_upto is None or out[-1].time > self.released_upto):
             self.released_upto = out[-1].time
@@ -454,6 +470,9 @@ class Pipeline:
         duplicate, released = buffer.push(item)
         if duplicate:
             summary.duplicates += 1
+            if buffer.conflicts:
+                summary.conflicts.extend(buffer.conflicts)
+                buffer.conflicts.clear()
         if released:
             release(released)
 
@@ -583,20 +602,38 @@ class Pipeline:
     # -- processing a batch -------------------------------------------------------------------------
 
     def _flush(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]], writer: _Writer) -> None:
+        if summary.conflicts:
+            self._dead_conflicts(summary, dead)
         if not events:
             return
         keys = [(e.platform, e.event_id) for e in events]
         # In flight first, then the store: see _Writer for why the order matters.
         inflight = writer.inflight(set(keys))
-        known = self.store.known_event_ids(keys) | inflight
+        stored = self.store.known_event_ids(keys)
+        known = stored | inflight
         fresh: list[Event] = []
         seen: set[tuple[str, str]] = set()
+        replayed: list[Event] = []
         for e, k in zip(events, keys, strict=True):
             if k in known or k in seen:
                 summary.duplicates += 1
+                if k in stored:
+                    replayed.append(e)
                 continue
             seen.add(k)
             fresh.append(e)
+        if replayed:
+            # A replay must be the same event. Another event under a stored id is either a
+            # platform's edit or a forgery: the first version stays, the other is dead-lettered
+            # with both, never dropped without a trace.
+            payloads = self.store.event_payloads([(e.platform, e.event_id) for e in replayed])
+            for e in replayed:
+                old = payloads.get((e.platform, e.event_id))
+                if old is not None and bytes(old) != encode_event(e):
+                    kept = decode_event(old)
+                    if not same_content(kept, e):
+                        summary.conflicts.append((kept, e))
+        self._dead_conflicts(summary, dead)
         if not fresh:
             return
         now = _now()
@@ -607,6 +644,20 @@ class Pipeline:
         events.clear()
         fresh.clear()
         writer.submit(seen, batch)
+
+    def _dead_conflicts(self, summary: RunSummary, dead: list[dict[str, Any]]) -> None:
+        for kept, refused in summary.conflicts:
+            record = RawRecord(f"event {refused.platform}:{refused.event_id}", 0, encode_event(refused))
+            self._dead(
+                dead,
+                summary,
+                {"dead_letters": 0},
+                record,
+                "duplicate event id with different content: the first version is kept "
+                f"(kept: {encode_event(kept)[:300].decode(errors='replace')})",
+                where=refused.event_id,
+            )
+        summary.conflicts.clear()
 
     def _write_one_by_one(self, events: list[Event], summary: RunSummary, dead: list[dict[str, Any]]) -> None:
         """One poisoned event must not cost its batch: write each alone, dead-letter the culprit."""

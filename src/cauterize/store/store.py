@@ -180,6 +180,24 @@ class Store:
                     found.update((platform, r[0]) for r in self._lookup_ids(conn, platform, ids[i : i + _LOOKUP_CHUNK]))
         return found
 
+    def event_payloads(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+        """The stored payload of each of these (platform, event_id) pairs the store holds."""
+        e = s.events
+        out: dict[tuple[str, str], bytes] = {}
+        by_platform: dict[str, list[str]] = {}
+        for platform, event_id in keys:
+            by_platform.setdefault(platform, []).append(event_id)
+        with self.engine.connect() as conn:
+            for platform, ids in by_platform.items():
+                for i in range(0, len(ids), _LOOKUP_CHUNK):
+                    rows = conn.execute(
+                        select(e.c.event_id, e.c.payload).where(
+                            e.c.platform == platform, e.c.event_id.in_(ids[i : i + _LOOKUP_CHUNK])
+                        )
+                    )
+                    out.update(((platform, r.event_id), bytes(r.payload)) for r in rows)
+        return out
+
     def _lookup_ids(self, conn: Connection, platform: str, ids: list[str]) -> Any:
         # Filter on platform too: (platform, event_id) is the unique index's order. The SQL is
         # cached by the number of ids: SQLAlchemy's expanding IN re-renders it every call, which
