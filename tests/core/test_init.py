@@ -47,3 +47,14 @@ def test_the_user_config_is_found_from_any_directory_and_named(tmp_path, monkeyp
     assert str(cfg.source) in describe(cfg)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "empty"))
     assert "built-in defaults" in describe(load_config())
+
+
+def test_ingest_names_the_config_it_loaded_at_the_top(tmp_path, monkeypatch):
+    repo = Path(__file__).resolve().parents[2]
+    monkeypatch.setenv("CAUTERIZE_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(
+        app, ["ingest", "-c", str(repo / "cauterize.toml"), str(repo / "samples" / "demo-world.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("config: ") and "cauterize.toml" in first and "store: sqlite" in first

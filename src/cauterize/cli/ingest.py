@@ -9,12 +9,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 from rich.table import Table
+from rich.text import Text
 
-from cauterize.cli.common import ConfigOption, console, err_console, get_config
+from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
+from cauterize.config import describe
 from cauterize.ingest.base import Adapter
 from cauterize.ingest.registry import adapters, get_adapter
 from cauterize.ingest.sources import FileSource, Source, StdinSource
 from cauterize.pipeline import RunSummary
+from cauterize.store.writer_lock import StoreBusy
 
 
 def _formats_help() -> str:
@@ -75,6 +78,8 @@ def ingest(
     from cauterize.app import build_pipeline, open_store
 
     cfg = get_config(config)
+    if not quiet:
+        err_console.print(untrusted(describe(cfg)))
     if fmt != "auto" and fmt not in adapters():
         err_console.print(f"[red]unknown format {fmt!r}[/]; {_formats_help()}")
         raise typer.Exit(2)
@@ -83,7 +88,7 @@ def ingest(
         if str(f) == "-":
             sources.append(StdinSource(cfg.max_record_bytes))
         elif not f.is_file():
-            err_console.print(f"[red]no such file:[/] {f}")
+            err_console.print(Text("no such file: ", style="red") + untrusted(f))
             raise typer.Exit(2)
         else:
             sources.append(FileSource(f, cfg.max_record_bytes))
@@ -109,7 +114,7 @@ def ingest(
         try:
             adapter_or_name = get_adapter(fmt, **options)
         except ValueError as exc:
-            err_console.print(f"[red]{exc}[/]")
+            err_console.print(untrusted(exc))
             raise typer.Exit(2) from None
     total = sum(s.size() for s in sources if isinstance(s, FileSource))
     with Progress(
@@ -125,7 +130,11 @@ def ingest(
         def progress(_source: Source, record) -> None:  # type: ignore[no-untyped-def]
             bar.advance(task, len(record.data) + 1)
 
-        summary = pipeline.run(sources, adapter_or_name, progress=progress)
+        try:
+            summary = pipeline.run(sources, adapter_or_name, progress=progress)
+        except StoreBusy as exc:
+            err_console.print(untrusted(str(exc)))
+            raise typer.Exit(3) from None
     console.print(summary_table(summary))
     if summary.dead_letters:
         console.print(f"[yellow]{summary.dead_letters} record(s) dead-lettered:[/] see `cauterize dead-letters`")
