@@ -25,9 +25,17 @@ def test_models_info_lists_every_shipped_file() -> None:
 def test_models_eval_prints_the_recorded_metrics() -> None:
     result = runner.invoke(app, ["models", "eval"], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
-    assert "propaganda.terrorist" in result.output and "account_level" in result.output
+    assert "recall.flag.pro_is.en" in result.output and "fpr.flag.reporting" in result.output
+    assert "baseline_raw" in result.output and "windows with a flag" in result.output
     metrics = load_metrics()
     assert metrics["version"] == VERSION
+    for task in ("propaganda", "recruitment", "threat"):
+        m = metrics["tasks"][task]["metrics"]
+        # Every figure of the shipped model has the baselines' figure beside it.
+        assert set(m["shipped"]) == set(m["baseline"]) == set(m["baseline_raw"]) and m["shipped"]
+        assert metrics["tasks"][task]["invariance"]["decisions_changed"] == 0
+        link = metrics["tasks"][task]["link_sensitivity"]["shipped"]
+        assert link["flagged_before"] == link["flagged_after"]
     assert runner.invoke(app, ["models", "eval", "--version", "0.0.0-none"]).exit_code == 2
 
 
@@ -68,3 +76,84 @@ def test_shipped_propaganda_model_separates_held_out_accounts_from_hard_negative
 def test_data_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CAUTERIZE_SHARED_DATA", str(tmp_path))
     assert data.default_data_dir() == tmp_path and not data.available(tmp_path)
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    import csv
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def test_readers_of_the_same_surface_negatives_keep_their_split_units(tmp_path: Path) -> None:
+    """CrisisLex by event, ArSarcasm by text, FA-KES by article (title and lead together)."""
+    _write(
+        tmp_path / "general_tweets" / "crisislex_t26.csv",
+        ["event", "Tweet ID", "Tweet Text", "Information Source", "Information Type", "Informativeness"],
+        [
+            ["2013_Example_flood", "1", "RT @a: water rising http://t.co/x", "Media", "x", "y"],
+            ["2013_Example_flood", "2", "stay safe all", "Outsiders", "x", "y"],
+            ["2013_Example_fire", "3", "", "Media", "x", "y"],
+        ],
+    )
+    _write(
+        tmp_path / "general_tweets" / "crisislex_t6.csv",
+        ["event", "tweet id", "tweet", "label"],
+        [["2012_Example_storm", "'9'", "lunch time", "off-topic"]],
+    )
+    _write(
+        tmp_path / "general_tweets" / "arsarcasm_train.csv",
+        ["dialect", "sarcasm", "sentiment", "original_sentiment", "tweet", "source"],
+        [
+            ["msa", "False", "neutral", "neutral", '"صباح الخير"', "semeval"],
+            ["msa", "False", "negative", "negative", "داعش لا تمثلنا", "astd"],
+            ["msa", "False", "neutral", "neutral", "صباح الخير", "astd"],
+        ],
+    )
+    _write(
+        tmp_path / "reporting" / "fakes_syria_news.csv",
+        ["unit_id", "article_title", "lead", "source", "date", "location"],
+        [
+            ["7", "IS claims an attack", "The group said ...", "example", "1/1/2016", "x"],
+            ["8", "Talks resume in Geneva", "Delegates met ...", "example", "1/1/2016", "y"],
+        ],
+    )
+    t26 = data.crisislex_t26(tmp_path)
+    assert [(e.unit, e.tag) for e in t26] == [
+        ("event:2013_Example_flood", "media"),
+        ("event:2013_Example_flood", "general"),
+    ]
+    assert [e.tag for e in data.crisislex_t6(tmp_path)] == ["off-topic"]
+    ar = data.arsarcasm(tmp_path)
+    assert [e.tag for e in ar] == ["general", "daesh", "general"] and ar[0].unit == ar[2].unit
+    fk = data.fakes(tmp_path)
+    assert [(e.unit, e.tag) for e in fk] == [("article:7", "names_is")] * 2 + [("article:8", "war")] * 2
+    assert all(e.label == 0 for e in t26 + ar + fk)
+    assert data.fakes(tmp_path / "absent") == [] and data.arsarcasm(tmp_path / "absent") == []
+
+
+@needs_data
+def test_evasion_edits_change_no_decision_on_held_out_real_text() -> None:
+    """Zero-width characters, look-alikes and tatweel inserted into held-out tweets and articles
+    (English and Arabic) change no decision of any shipped model."""
+    import random
+
+    from cauterize.content.normalize import normalize
+    from cauterize.content.perturb import perturb
+    from cauterize.content.shipped import load_cascade
+    from cauterize.content.train import lang_of
+
+    rng = random.Random(5)
+    rows = []
+    for reader in (data.extremist, data.arsarcasm, data.fakes, data.crisislex_t26):
+        held_out = [e for e in reader(SHARED) if data.split_of(e.unit, 13) == "test"]
+        rows += rng.sample(held_out, min(150, len(held_out)))
+    for task in ("propaganda", "recruitment", "threat"):
+        cascade = load_cascade(task)
+        for e in rows:
+            t = cascade.threshold_for(lang_of(e))
+            edited = perturb(e.text, rng, 0.3)
+            assert (cascade.score(normalize(edited)) >= t) == (cascade.score(normalize(e.text)) >= t), e.unit

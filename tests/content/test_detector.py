@@ -174,3 +174,47 @@ def test_untrained_languages_can_be_skipped(model_dir: Path) -> None:
     assert [s.label for s in run(skip, post(text, lang="en"))] == ["propaganda.terrorist"]
     with pytest.raises(ValueError, match="untrained_languages"):
         TextClassifierDetector(model_dir=str(model_dir), model_version=TEST_VERSION, untrained_languages="drop")
+
+
+def test_thresholds_are_per_language(tmp_path: Path) -> None:
+    """An Arabic post is held to the Arabic threshold, an English one to the English threshold;
+    a post of no known language to the threshold of its script."""
+    from cauterize.content.linear import LinearTextModel, file_name
+
+    from .conftest import FAST, STRONG
+
+    version = "0.0.2-test"
+    words = {"banner": 3.0, "راية": 3.0}
+    band = {"low": 0.0, "high": 0.0, "threshold": 0.6, "thresholds": {"en": 0.6, "ar": 0.9, "fr": 0.6}}
+    for task in ("propaganda", "recruitment", "threat"):
+        fast = LinearTextModel.from_ngrams(f"{task}-fast", version, FAST, words, {}, bias=0.0, meta={"cascade": band})
+        strong = LinearTextModel.from_ngrams(f"{task}-strong", version, STRONG, words, {}, bias=0.0)
+        for model in (fast, strong):
+            model.save(tmp_path / file_name(model.name, version))
+    det = TextClassifierDetector(model_dir=str(tmp_path), model_version=version, tasks=("propaganda",))
+    # One weighted word of two: raw 3/sqrt(2) -> sigmoid 0.893, between the two thresholds.
+    english = run(det, post("banner up", lang="en"))
+    assert [s.evidence["threshold"] for s in english] == [0.6]
+    assert run(det, post("راية فوق", lang="ar")) == []
+    assert run(det, post("راية فوق")) == []  # no event lang: Arabic script, Arabic threshold
+    lax = TextClassifierDetector(model_dir=str(tmp_path), model_version=version, tasks=("propaganda",), min_score=0.5)
+    assert [s.evidence["threshold"] for s in run(lax, post("راية فوق", lang="ar"))] == [0.5]
+
+
+@pytest.mark.parametrize("task", ["propaganda", "recruitment", "threat"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Read our new report on energy prices",
+        "thanks!",
+        "glory to the soldiers who struck the city",
+        "I will hurt you tomorrow",
+        "الدولة الإسلامية باقية",
+    ],
+)
+def test_a_link_or_a_mention_never_moves_a_shipped_score(task: str, text: str) -> None:
+    det = TextClassifierDetector(tasks=(task,), min_score=0.0, strong_tier=True)
+    plain = run(det, post(text))[0].score
+    for extra in (" https://t.co/abc", " @bob", "RT @bob: ", " http://example.org/x @a @b"):
+        decorated = extra + text if extra.startswith("RT") else text + extra
+        assert run(det, post(decorated))[0].score == plain, decorated

@@ -115,3 +115,25 @@ def test_a_fast_bank_scores_like_its_models_one_by_one() -> None:
         assert bank.raw_all(keys) == pytest.approx([a.raw(keys), b.raw(keys)])
     with pytest.raises(ValueError, match="one feature spec"):
         FastBank([a, LinearTextModel.from_ngrams("c", "1", FeatureSpec(word_max=3), {}, {}, 0.0)])
+
+
+def test_a_script_can_carry_its_own_calibration(tmp_path: Path) -> None:
+    """Arabic posts are calibrated on Arabic calibration rows; the pair survives the file."""
+    from dataclasses import replace
+
+    model = replace(_model({"راية": 2.0, "banner": 2.0}, bias=0.0), platt_by_script={"arabic": (1.0, 3.0)})
+    latin, arabic = model.proba("banner"), model.proba("راية")
+    assert latin == pytest.approx(sigmoid(2.0)) and arabic == pytest.approx(sigmoid(5.0))
+    model.save(tmp_path / "m.json.gz")
+    again = LinearTextModel.load(tmp_path / "m.json.gz")
+    assert again.platt_by_script == {"arabic": (1.0, 3.0)} and again.proba("راية") == pytest.approx(arabic)
+
+
+def test_a_strong_script_always_goes_to_the_strong_tier() -> None:
+    from cauterize.content.cascade import Cascade
+
+    fast = _model({"راية": 9.0, "banner": 9.0}, bias=0.0)
+    strong = _model({"راية": 1.0, "banner": 1.0}, bias=0.0)
+    cascade = Cascade("x", fast, strong, low=0.2, high=0.8, strong_scripts=frozenset({"arabic"}))
+    assert cascade.run("banner").tier == "fast"  # far above the band: the fast tier decides
+    assert cascade.run("راية").tier == "strong"

@@ -69,40 +69,61 @@ def train_command(
     console.print(f"wrote models and {metrics_name(cfg.version)} to {target}")
 
 
-def _summary_rows(task: str, m: dict[str, Any]) -> list[tuple[str, str]]:
-    rows: list[tuple[str, str]] = [("threshold", str(m.get("threshold")))]
-    for key in ("tweet_level", "real", "synthetic_only"):
-        part = m.get(key)
-        if isinstance(part, dict):
-            rows.append(
-                (
-                    key,
-                    f"n={part['n']} pos={part['positives']} auc={part['auc_cascade']} (fast {part['auc_fast']}) "
-                    f"tpr={part['tpr_at_threshold']} fpr={part['fpr_at_threshold']} strong-tier={part['strong_tier_share']}",
+MODEL_COLUMNS = ("shipped", "baseline", "baseline_raw")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _metric_table(task: str, m: dict[str, Any], only: str | None) -> Table:
+    """One row per metric: the shipped model, the baselines beside it, and the rows behind it."""
+    models = [c for c in MODEL_COLUMNS if c in m.get("metrics", {})]
+    table = Table("metric", *models, "n", title=f"{task} ({m['label']}) - {', '.join(m['models'])}")
+    thresholds = m.get("thresholds", {})
+    table.add_row(
+        "threshold (en / ar / fr)",
+        *[" / ".join(_fmt(thresholds.get(c, {}).get(lang)) for lang in ("en", "ar", "fr")) for c in models],
+        "",
+    )
+    for name in sorted(m["metrics"]["shipped"]):
+        if only and only not in name:
+            continue
+        table.add_row(name, *[_fmt(m["metrics"][c].get(name)) for c in models], _fmt(m["n"].get(name)))
+    return table
+
+
+def _extras(m: dict[str, Any]) -> list[str]:
+    lines = [f"strong tier share of test posts: {_fmt(m.get('strong_tier_share'))}"]
+    inv = m.get("invariance")
+    if inv:
+        lines.append(
+            f"zero-width/confusable edits on {inv['rows']} test rows: {inv['decisions_changed']} decisions changed "
+            f"({inv['normal_form_changed']} normal forms changed)"
+        )
+    link = m.get("link_sensitivity")
+    if link:
+        parts = [
+            f"{c} {_fmt(link[c]['flagged_before'])} -> {_fmt(link[c]['flagged_after'])}"
+            for c in MODEL_COLUMNS
+            if c in link
+        ]
+        lines.append(f"general tweets flagged before -> after appending '{link['appended']}': " + ", ".join(parts))
+    acct = m.get("account_level")
+    if acct:
+        for c in MODEL_COLUMNS:
+            if c in acct:
+                a = acct[c]
+                lines.append(
+                    f"{c}: {acct['window']}-tweet windows, AUC of flagged share {_fmt(a['auc_flagged_share'])}; "
+                    f"windows with a flag: pro-IS {_fmt(a['positive_windows_with_a_flag'])} of {a['positive_windows']}, "
+                    f"general {_fmt(a['negative_windows_with_a_flag'])} of {a['negative_windows']}"
                 )
-            )
-    if "account_level" in m:
-        a = m["account_level"]
-        rows.append(
-            (
-                "account_level",
-                f"windows of {a['window']}: auc(top-5 mean)={a['auc_top5_mean']} auc(mean)={a['auc_mean']}",
-            )
-        )
-    if "hard_negatives" in m:
-        rows.append(("hard_negatives fpr", json.dumps(m["hard_negatives"], sort_keys=True)))
-    if "davidson_fpr" in m:
-        rows.append(("davidson fpr", str(m["davidson_fpr"])))
-    for lang, part in sorted((m.get("by_language") or m.get("real_by_language") or {}).items()):
-        rows.append(
-            (
-                f"lang {lang}",
-                f"n={part['n']} pos={part['positives']} auc={part['auc_cascade']} tpr={part['tpr_at_threshold']}",
-            )
-        )
-    if "synthetic_share_of_test_positives" in m:
-        rows.append(("synthetic share of test positives", str(m["synthetic_share_of_test_positives"])))
-    return rows
+    return lines
 
 
 @models_app.command("eval")
@@ -110,8 +131,9 @@ def eval_command(
     models: DirOption = None,
     version: Annotated[str | None, typer.Option(help="Model set version (default: the shipped one).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics JSON as written by train.")] = False,
+    only: Annotated[str | None, typer.Option(help="Only metrics whose name contains this.")] = None,
 ) -> None:
-    """Print the held-out metrics recorded when the models were trained."""
+    """Print the held-out metrics recorded at training, the TF-IDF + LR baselines beside each figure."""
     from cauterize.content.shipped import VERSION, load_metrics
 
     try:
@@ -122,11 +144,15 @@ def eval_command(
     if as_json:
         console.print_json(json.dumps(metrics, sort_keys=True))
         return
+    if "baseline" in metrics:
+        console.print(f"baseline: {metrics['baseline']}")
     for task, m in metrics["tasks"].items():
-        table = Table(title=f"{task} ({m['label']}) - {', '.join(m['models'])}", show_header=False)
-        for key, value in _summary_rows(task, m):
-            table.add_row(key, value)
-        console.print(table)
+        if "metrics" not in m:
+            console.print(f"{task}: metrics of an older format; retrain to print them")
+            continue
+        console.print(_metric_table(task, m, only))
+        for line in _extras(m):
+            console.print(f"  {line}")
 
 
 @models_app.command("info")

@@ -8,12 +8,12 @@ tiers are calibrated on the same held-out split, so their scores mean the same t
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from cauterize.content.features import FeatureSpec
-from cauterize.content.linear import Features, Keys, LinearTextModel, keys_of
+from cauterize.content.linear import Features, Keys, LinearTextModel, keys_of, script_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +43,44 @@ class Cascade:
     high: float = 0.8
     #: Chosen on held-out data at training time; what the detector emits from by default.
     threshold: float = 0.5
+    #: Per-language operating thresholds (ISO 639-1), chosen on each language's calibration rows:
+    #: one threshold chosen on English negatives missed most Arabic propaganda (issue 11).
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    #: Scripts whose posts always go to the strong tier: on Arabic the character n-grams rank
+    #: clearly better than words (prefixes and clitics make every word rare), chosen on the
+    #: calibration split.
+    strong_scripts: frozenset[str] = frozenset()
+
+    def threshold_for(self, lang: str | None) -> float:
+        """The operating threshold for a language; ``threshold`` for a language without its own."""
+        return self.thresholds.get(lang or "", self.threshold)
+
+    @property
+    def lowest_threshold(self) -> float:
+        return min([self.threshold, *self.thresholds.values()])
 
     def run(
-        self, normalized: str, fast_feats: tuple[Features, Keys] | None = None, fast_raw: float | None = None
+        self,
+        normalized: str,
+        fast_feats: tuple[Features, Keys] | None = None,
+        fast_raw: float | None = None,
+        script: str | None = None,
     ) -> CascadeResult:
         """Score one normalised text; ``fast_feats`` (and ``fast_raw``, from a :class:`FastBank`)
-        let several cascades share one extraction and one pass over the weights."""
+        let several cascades share one extraction and one pass over the weights, ``script``
+        (:func:`linear.script_key`) one script test."""
         if fast_feats is None:
             feats = self.fast.features(normalized)
             keys = keys_of(feats)
         else:
             feats, keys = fast_feats
-        fast = self.fast.calibrate(self.fast.raw(keys) if fast_raw is None else fast_raw)
-        if self.strong is None or not self.low <= fast <= self.high:
+        if script is None:
+            script = script_key(normalized)
+        fast = self.fast.calibrate(self.fast.raw(keys) if fast_raw is None else fast_raw, script)
+        if self.strong is None or (not self.low <= fast <= self.high and script not in self.strong_scripts):
             return CascadeResult(fast, "fast", fast, self.fast, feats)
         strong_feats = self.strong.features(normalized)
-        strong = self.strong.calibrate(self.strong.raw(keys_of(strong_feats)))
+        strong = self.strong.calibrate(self.strong.raw(keys_of(strong_feats)), script)
         return CascadeResult(strong, "strong", fast, self.strong, strong_feats)
 
     def score(self, normalized: str) -> float:

@@ -13,7 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cauterize.content.features import FeatureSpec, extract
-from cauterize.content.linear import LinearTextModel, hashed, keys_of
+from cauterize.content.linear import LinearTextModel, hashed, keys_of, script_key
+
+#: A script gets its own calibration only with at least this many calibration rows of each class.
+MIN_SCRIPT_CLASS = 10
 
 
 def _require() -> Any:
@@ -40,11 +43,15 @@ def fit_linear(
     min_df: int = 2,
     keep: int = 60_000,
     meta: Mapping[str, Any] | None = None,
+    balanced_calibration: bool = False,
 ) -> LinearTextModel:
     """Logistic regression on L2-normalised binary n-grams, then Platt scaling on ``calib``.
 
     Classes are balanced during fitting (positives are rare in most mixes); the Platt step on the
-    held-out split brings the scores back to that split's class mix. Only the ``keep`` largest
+    held-out split brings the scores back to that split's class mix, or, with
+    ``balanced_calibration``, to even odds: the score then says how strongly the text looks like a
+    positive whatever the base rate (threats are about 1% of the calibration rows, and a mix-calibrated
+    threat score never reaches the policy's escalation level). Only the ``keep`` largest
     weights are shipped, and calibration is fitted on the pruned model, i.e. on what ships.
     """
     np, sparse, LogisticRegression = _require()
@@ -93,7 +100,15 @@ def fit_linear(
         bias=round(float(clf.intercept_[0]), 6),
         meta=dict(meta or {}),
     )
-    a, b = platt(np, LogisticRegression, [model.raw(keys_of(model.features(t))) for t in calib], calib_y)
+    raws = [model.raw(keys_of(model.features(t))) for t in calib]
+    a, b = platt(np, LogisticRegression, raws, calib_y, balanced_calibration)
+    by_script: dict[str, tuple[float, float]] = {}
+    scripts = [script_key(t) for t in calib]
+    for script in ("arabic",):
+        ys = [y for y, sc in zip(calib_y, scripts, strict=True) if sc == script]
+        if min(sum(ys), len(ys) - sum(ys)) >= MIN_SCRIPT_CLASS:
+            rs = [r for r, sc in zip(raws, scripts, strict=True) if sc == script]
+            by_script[script] = platt(np, LogisticRegression, rs, ys, balanced_calibration)
     return LinearTextModel(
         name=name,
         version=version,
@@ -103,14 +118,22 @@ def fit_linear(
         bias=model.bias,
         platt_a=a,
         platt_b=b,
-        meta={**dict(meta or {}), "vocabulary": len(names), "shipped_weights": len(word_keyed) + len(char_keyed)},
+        platt_by_script=by_script,
+        meta={
+            **dict(meta or {}),
+            "vocabulary": len(names),
+            "shipped_weights": len(word_keyed) + len(char_keyed),
+            "calibration": "platt, balanced classes" if balanced_calibration else "platt, calibration mix",
+        },
     )
 
 
-def platt(np: Any, LogisticRegression: Any, raw: Sequence[float], y: Sequence[int]) -> tuple[float, float]:
+def platt(
+    np: Any, LogisticRegression: Any, raw: Sequence[float], y: Sequence[int], balanced: bool = False
+) -> tuple[float, float]:
     """Fit ``p = sigmoid(a * raw + b)`` by (nearly unregularised) logistic regression."""
     if len(set(y)) < 2:
         raise ValueError("calibration split needs both classes")
-    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000)
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000, class_weight="balanced" if balanced else None)
     lr.fit(np.asarray(raw, dtype=np.float64).reshape(-1, 1), np.asarray(y))
     return round(float(lr.coef_[0][0]), 6), round(float(lr.intercept_[0]), 6)

@@ -6,7 +6,9 @@ install, and only training needs numpy and scikit-learn.
 The raw score is ``bias + sum(weights of present n-grams) / sqrt(number of distinct n-grams)``,
 i.e. a dot product with the L2-normalised binary feature vector; features the model never saw
 still count in the norm, exactly as in training. A Platt sigmoid fitted on a held-out split
-turns it into a probability.
+turns it into a probability; a model may carry one Platt pair per script (``platt_by_script``),
+fitted on that script's calibration rows, because one calibration fitted on a mostly Latin-script
+split put every Arabic post near zero whatever its rank among Arabic posts (issue 11).
 
 Weights are keyed by the CRC-32 of the n-gram, not by the n-gram: the model file must not carry
 fragments of the training text (shared/data's rule), and it need not, because the evidence lists
@@ -27,6 +29,7 @@ from typing import Any
 from zlib import crc32
 
 from cauterize.content.features import FeatureSpec, display, extract
+from cauterize.content.langid import script_of
 
 FORMAT = "cauterize-linear-text/2"
 
@@ -34,6 +37,13 @@ FORMAT = "cauterize-linear-text/2"
 Features = tuple[set[str], set[str]]
 #: The same n-grams as weight keys (CRC-32 of their UTF-8 bytes).
 Keys = tuple[list[int], list[int]]
+
+
+def script_key(normalized: str) -> str:
+    """``arabic`` or ``latin`` (everything else): the script a calibration is chosen by."""
+    if normalized.isascii():
+        return "latin"
+    return "arabic" if script_of(normalized) == "arabic" else "latin"
 
 
 def sigmoid(z: float) -> float:
@@ -73,6 +83,8 @@ class LinearTextModel:
     bias: float
     platt_a: float = 1.0
     platt_b: float = 0.0
+    #: Script (``arabic``) -> its own Platt pair; other scripts use ``platt_a``/``platt_b``.
+    platt_by_script: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     #: Training facts kept with the weights: data, seed, thresholds chosen on held-out data.
     meta: Mapping[str, Any] = field(default_factory=dict)
 
@@ -111,11 +123,14 @@ class LinearTextModel:
             total += sum(filter(None, map(self.char_weights.get, chars)))
         return self.bias + total / math.sqrt(n)
 
-    def calibrate(self, raw: float) -> float:
+    def calibrate(self, raw: float, script: str | None = None) -> float:
+        if script is not None and script in self.platt_by_script:
+            a, b = self.platt_by_script[script]
+            return sigmoid(a * raw + b)
         return sigmoid(self.platt_a * raw + self.platt_b)
 
     def proba(self, normalized: str) -> float:
-        return self.calibrate(self.raw(keys_of(self.features(normalized))))
+        return self.calibrate(self.raw(keys_of(self.features(normalized))), script_key(normalized))
 
     def top_features(self, feats: Features, k: int = 5) -> list[dict[str, Any]]:
         """The post's n-grams that pushed the score up most, with their contribution to the raw score."""
@@ -147,7 +162,12 @@ class LinearTextModel:
             "version": self.version,
             "spec": self.spec.to_dict(),
             "bias": self.bias,
-            "calibration": {"method": "platt", "a": self.platt_a, "b": self.platt_b},
+            "calibration": {
+                "method": "platt",
+                "a": self.platt_a,
+                "b": self.platt_b,
+                "by_script": {k: list(v) for k, v in sorted(self.platt_by_script.items())},
+            },
             "meta": dict(self.meta),
             "key": "crc32(utf-8 n-gram)",
             "word_weights": self._table(self.word_weights),
@@ -168,6 +188,7 @@ class LinearTextModel:
             bias=float(raw["bias"]),
             platt_a=float(cal["a"]),
             platt_b=float(cal["b"]),
+            platt_by_script={str(k): (float(v[0]), float(v[1])) for k, v in cal.get("by_script", {}).items()},
             meta=raw.get("meta", {}),
         )
 

@@ -54,7 +54,7 @@ _PUNCT_TO_SPACE = str.maketrans(
 _ASCII_PUNCT = b'!"#$%&()*+,-./:;<=>?[\\]^`{|}~'
 _ASCII_PUNCT_TO_SPACE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
 # A number standing alone says little and varies endlessly; inside a word it may be Arabizi.
-_LONE_NUMBER = re.compile(r"(?<![^\W\d_])\d+(?![^\W\d_])")
+_LONE_NUMBER = re.compile(r"(?<![^\W_])\d+(?![^\W_])")
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 
 #: Lone numbers collapse to this token. Links and @mentions are dropped outright: which data set a

@@ -16,7 +16,7 @@ from cauterize.content.cascade import Cascade
 from cauterize.content.linear import LinearTextModel, file_name
 
 #: The model set this release ships; bump it with every retrain that changes weights.
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 TASK_LABELS: dict[str, str] = {
     "propaganda": "propaganda.terrorist",
     "recruitment": "recruitment.solicitation",
@@ -48,6 +48,8 @@ def load_cascade(task: str, version: str = VERSION, directory: Path | None = Non
         low=float(band.get("low", 0.2)),
         high=float(band.get("high", 0.8)),
         threshold=float(band.get("threshold", 0.5)),
+        thresholds={str(k): float(v) for k, v in band.get("thresholds", {}).items()},
+        strong_scripts=frozenset(band.get("strong_scripts", ())),
     )
 
 

@@ -2,16 +2,22 @@
 
 ``cauterize models train`` runs :func:`train_all`. Three tasks, each a two-tier cascade:
 
-- propaganda: pro-IS account tweets (positive) against Davidson, general tweets and HateCheck
-  (negative); split by account / row / author / template;
+- propaganda: pro-IS account tweets and the propaganda functions of the functional suite
+  (positive) against real general tweets (Davidson, CrisisLex T6/T26, ArSarcasm, twarc payloads),
+  reporting (FA-KES articles, CrisisLex media tweets, ArSarcasm tweets about Daesh), HateCheck and
+  the suite's must-not-flag functions (negative); split by account / row / event / tweet text /
+  article / template;
 - recruitment: synthetic templates only (no public labelled set exists), against the same real
   negatives; split by template;
-- threat: HateCheck/MHC threat functionalities plus synthetic threats to people, staff and places
-  (positive) against the other functionalities, synthetic confounders, Davidson and general
-  tweets; split by template.
+- threat: HateCheck/MHC threat functionalities, synthetic threats and the suite's threat functions
+  (positive) against counter-speech, violent-word non-threats and the real negatives; split by
+  template.
 
-Every split is a seeded hash of the unit id (:func:`data.split_of`), so the same seed always
-puts the same account or template on the same side.
+Every split is a seeded hash of the unit id (:func:`data.split_of`) or a fixed rotation of
+templates, so the same seed always puts the same account, event, article or template on the same
+side. Thresholds are chosen per language on the calibration part only; the test part is used for
+nothing but the figures. A TF-IDF + logistic regression baseline (``content/baseline.py``) is
+trained on the same rows, its thresholds chosen the same way, and measured on the same test rows.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,9 +35,13 @@ from cauterize.content.cascade import Cascade
 from cauterize.content.data import Example
 from cauterize.content.features import FeatureSpec
 from cauterize.content.fit import fit_linear
+from cauterize.content.functional import FunctionalCase, template_split
+from cauterize.content.functional import propaganda_cases as functional_propaganda
+from cauterize.content.functional import threat_cases as functional_threats
 from cauterize.content.langid import script_of
 from cauterize.content.linear import file_name
 from cauterize.content.normalize import normalize
+from cauterize.content.perturb import perturb
 from cauterize.content.synthetic import recruitment_cases, threat_cases
 from cauterize.content.targets import threat_target
 
@@ -43,35 +53,61 @@ TASKS: dict[str, str] = {
     "recruitment": "recruitment.solicitation",
     "threat": "threat",
 }
+LANGS = ("en", "ar", "fr")
+#: The policy's levels (policy/threshold.py): review from the detector's threshold, suspension
+#: proposed at 0.95, a threat escalated at 0.8.
+SUSPEND_LEVEL = 0.95
+ESCALATE_LEVEL = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
     seed: int = 13
-    version: str = "1.0.0"
+    version: str = "2.0.0"
     #: The share of pro-IS tweets one account may contribute to training: without a cap the five
     #: busiest accounts would be most of the positives and the model would learn their habits.
     max_per_account: int = 300
     #: Inverse regularisation per task: propaganda has thousands of varied positives, threat and
     #: recruitment a few hundred from templates, which stronger regularisation keeps from memorising.
-    c: tuple[tuple[str, float], ...] = (("propaganda", 4.0), ("recruitment", 1.0), ("threat", 1.0))
+    c: tuple[tuple[str, float], ...] = (("propaganda", 32.0), ("recruitment", 1.0), ("threat", 4.0))
+    #: Tasks whose Platt step weighs both classes equally (see ``fit.fit_linear``).
+    balanced_calibration: tuple[str, ...] = ("threat",)
     fast_keep: int = 40_000
     strong_keep: int = 120_000
     min_df: int = 2
-    #: Target false-positive rate on the hard negatives when choosing the operating threshold.
-    target_fpr: float = 0.005
+    #: Threshold choice, per language, on the calibration split: the most a threshold may flag of
+    #: real general tweets and of the texts that must not be flagged (reporting, research,
+    #: counter-messaging, counter-speech, violent-word non-threats). Half the issue's targets, to
+    #: leave room for what a calibration split of a few hundred rows cannot see.
+    general_fpr: float = 0.005
+    confounder_fpr: float = 0.025
     band: tuple[float, float] = (0.15, 0.95)
+    #: Scripts scored by the strong tier whatever the fast score (see ``Cascade.strong_scripts``).
+    strong_scripts: tuple[str, ...] = ("arabic",)
     window: int = 20
+    #: Test rows per task checked for decisions changed by zero-width characters and confusables.
+    invariance_rows: int = 4000
 
 
 Labelled = list[tuple[Example, str]]
 
 
-def _lang(example: Example) -> str:
-    if example.source == "hatecheck":
+def lang_of(example: Example) -> str:
+    """The language a row is measured under: given for HateCheck and the suite, else by script."""
+    if example.source in ("hatecheck", "functional") and example.lang:
         return example.lang
-    script = script_of(example.text)
-    return "ar" if script == "arabic" else "en"
+    return "ar" if script_of(example.text) == "arabic" else "en"
+
+
+def _split(examples: Iterable[Example], seed: int) -> Labelled:
+    return [(e, data.split_of(e.unit, seed)) for e in examples]
+
+
+def _functional(cases: Iterable[FunctionalCase]) -> Labelled:
+    return [
+        (Example(c.text, c.label, "functional", "templ:" + c.template, c.lang, c.function), template_split(c.template))
+        for c in cases
+    ]
 
 
 def _cap_accounts(rows: Labelled, cap: int, seed: int) -> Labelled:
@@ -87,15 +123,17 @@ def _cap_accounts(rows: Labelled, cap: int, seed: int) -> Labelled:
     return out
 
 
+def real_negatives(root: Path, seed: int) -> Labelled:
+    """Every real negative: general tweets of several eras and languages, and reporting."""
+    examples = data.davidson(root) + data.benign_tweets(root)
+    examples += data.crisislex_t26(root) + data.crisislex_t6(root) + data.arsarcasm(root) + data.fakes(root)
+    return _split(examples, seed)
+
+
 def propaganda_rows(root: Path, seed: int) -> Labelled:
-    examples = data.extremist(root) + data.davidson(root) + data.benign_tweets(root)
-    examples += [replace(e, label=0) for e in data.hatecheck(root)]
-    return [(e, data.split_of(e.unit, seed)) for e in examples]
-
-
-def _real_negatives(root: Path, seed: int) -> Labelled:
-    negatives = data.davidson(root) + data.benign_tweets(root)
-    return [(e, data.split_of(e.unit, seed)) for e in negatives]
+    rows = _split(data.extremist(root), seed) + real_negatives(root, seed)
+    rows += _split((replace(e, label=0) for e in data.hatecheck(root)), seed)
+    return rows + _functional(functional_propaganda())
 
 
 def _template_split(template: str) -> str:
@@ -109,9 +147,9 @@ def recruitment_rows(root: Path, seed: int) -> Labelled:
         (Example(c.text, c.label, "synthetic", "syn:" + c.template, tag=c.template), _template_split(c.template))
         for c in recruitment_cases()
     ]
-    rows += _real_negatives(root, seed)
-    rows += [(replace(e, label=0), data.split_of(e.unit, seed)) for e in data.hatecheck(root)]
-    return rows
+    rows += real_negatives(root, seed)
+    rows += _split((replace(e, label=0) for e in data.hatecheck(root)), seed)
+    return rows + [(replace(e, label=0), s) for e, s in _functional(functional_propaganda())]
 
 
 def threat_rows(root: Path, seed: int) -> Labelled:
@@ -122,9 +160,52 @@ def threat_rows(root: Path, seed: int) -> Labelled:
         )
         for c in threat_cases()
     ]
-    rows += [(e, data.split_of(e.unit, seed)) for e in data.hatecheck(root)]
-    rows += _real_negatives(root, seed)
+    rows += _split(data.hatecheck(root), seed)
+    rows += real_negatives(root, seed)
+    rows += _functional(functional_threats())
+    # Propaganda's must-not-flag functions (news of attacks, remembrance) are violent-word texts too.
+    rows += [(e, s) for e, s in _functional(functional_propaganda()) if e.label == 0]
     return rows
+
+
+# -- groups of rows each task is measured and calibrated on ----------------------------------------
+
+GENERAL_SOURCES = frozenset({"davidson", "benign", "crisislex_t6"})
+
+
+def is_general(e: Example) -> bool:
+    """Real tweets about anything (including disasters), not about armed groups."""
+    return (
+        e.source in GENERAL_SOURCES
+        or (e.source == "crisislex_t26" and e.tag == "general")
+        or (e.source == "arsarcasm" and e.tag == "general")
+    )
+
+
+def is_reporting(e: Example) -> bool:
+    """Real reporting about violence and armed groups: news articles, media tweets, Arabic tweets about Daesh."""
+    return (
+        e.source == "fakes"
+        or (e.source == "crisislex_t26" and e.tag == "media")
+        or (e.source == "arsarcasm" and e.tag == "daesh")
+    )
+
+
+def is_confounder(task: str, e: Example) -> bool:
+    """What the task must not flag although it shares the topic or the words."""
+    if e.label == 1:
+        return False
+    if task == "propaganda":
+        return is_reporting(e) or e.source == "functional"
+    if task == "threat":
+        return (e.source == "hatecheck" and e.tag in data.COUNTER_FUNCTIONALITIES) or e.source in (
+            "functional",
+            "synthetic",
+        )
+    return e.source == "synthetic"
+
+
+# -- fitting ----------------------------------------------------------------------------------------
 
 
 def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]) -> Cascade:
@@ -140,54 +221,77 @@ def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str
     c = dict(cfg.c).get(task, 1.0)
     tx, ty = [t for t, _ in train], [y for _, y in train]
     cx, cy = [t for t, _ in calib], [y for _, y in calib]
-    fast = fit_linear(
-        f"{task}-fast",
-        cfg.version,
-        FAST_SPEC,
-        tx,
-        ty,
-        cx,
-        cy,
-        seed=cfg.seed,
-        c=c,
-        keep=cfg.fast_keep,
-        min_df=cfg.min_df,
-        meta=common,
+    tiers = []
+    for tier, spec, keep in (("fast", FAST_SPEC, cfg.fast_keep), ("strong", STRONG_SPEC, cfg.strong_keep)):
+        tiers.append(
+            fit_linear(
+                f"{task}-{tier}",
+                cfg.version,
+                spec,
+                tx,
+                ty,
+                cx,
+                cy,
+                seed=cfg.seed,
+                c=c,
+                keep=keep,
+                min_df=cfg.min_df,
+                meta=common,
+                balanced_calibration=task in cfg.balanced_calibration,
+            )
+        )
+    fast, strong = tiers
+    cascade = Cascade(
+        TASKS[task], fast, strong, low=cfg.band[0], high=cfg.band[1], strong_scripts=frozenset(cfg.strong_scripts)
     )
-    strong = fit_linear(
-        f"{task}-strong",
-        cfg.version,
-        STRONG_SPEC,
-        tx,
-        ty,
-        cx,
-        cy,
-        seed=cfg.seed,
-        c=c,
-        keep=cfg.strong_keep,
-        min_df=cfg.min_df,
-        meta=common,
-    )
-    cascade = Cascade(TASKS[task], fast, strong, low=cfg.band[0], high=cfg.band[1])
-    threshold = operating_threshold(cascade, rows, cfg, norm, task)
-    fast = replace(
-        fast, meta={**fast.meta, "cascade": {"low": cfg.band[0], "high": cfg.band[1], "threshold": threshold}}
-    )
-    return replace(cascade, fast=fast, threshold=threshold)
+    calib_rows = [e for e, s in rows if s == "calib"]
+    scores = [cascade.score(norm(e.text)) for e in calib_rows]
+    thresholds = choose_thresholds(task, calib_rows, scores, cfg)
+    default = thresholds["en"]
+    band = {
+        "low": cfg.band[0],
+        "high": cfg.band[1],
+        "threshold": default,
+        "thresholds": thresholds,
+        "strong_scripts": list(cfg.strong_scripts),
+    }
+    fast = replace(fast, meta={**fast.meta, "cascade": band})
+    return replace(cascade, fast=fast, threshold=default, thresholds=thresholds)
 
 
-def operating_threshold(
-    cascade: Cascade, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str], task: str
-) -> float:
-    """The lowest threshold (0.01 steps, at least 0.5) keeping the hard-negative FPR on the
-    calibration split under ``cfg.target_fpr``: Davidson for every task, as it is the closest
-    thing to ordinary abusive users the data has."""
-    scores = sorted(
-        (cascade.score(norm(e.text)) for e, s in rows if s == "calib" and e.source == "davidson"), reverse=True
-    )
-    allowed = int(cfg.target_fpr * len(scores))
-    cut = scores[allowed] if allowed < len(scores) else 0.0
-    return round(max(0.5, min(0.99, (int(cut * 100) + 1) / 100)), 2)
+#: Candidate thresholds: never below the policy's review level (0.5), finer near 1 where a
+#: confident model's scores crowd.
+CANDIDATES = (
+    [round(i / 100, 2) for i in range(50, 90)]
+    + [round(i / 1000, 3) for i in range(900, 1000)]
+    + [round(i / 10000, 4) for i in range(9991, 10000)]
+)
+
+
+def _lowest_passing(pairs: Sequence[tuple[Sequence[float], float]]) -> float:
+    """The lowest candidate threshold at which each score list flags at most its share."""
+    for t in CANDIDATES:
+        if all(sum(s >= t for s in scores) <= share * len(scores) for scores, share in pairs if scores):
+            return t
+    return CANDIDATES[-1]
+
+
+def choose_thresholds(
+    task: str, rows: Sequence[Example], scores: Sequence[float], cfg: TrainConfig
+) -> dict[str, float]:
+    """Per language, on calibration rows only: the lowest threshold flagging at most
+    ``general_fpr`` of real general tweets and ``confounder_fpr`` of the task's confounders.
+    A language without calibration negatives of its own takes English's."""
+    out: dict[str, float] = {}
+    for lang in LANGS:
+        general = [s for e, s in zip(rows, scores, strict=True) if lang_of(e) == lang and is_general(e)]
+        confounders = [s for e, s in zip(rows, scores, strict=True) if lang_of(e) == lang and is_confounder(task, e)]
+        if general or confounders:
+            out[lang] = _lowest_passing([(general, cfg.general_fpr), (confounders, cfg.confounder_fpr)])
+    out.setdefault("en", 0.5)
+    for lang in LANGS:
+        out.setdefault(lang, out["en"])
+    return out
 
 
 # -- evaluation -----------------------------------------------------------------------------------
@@ -205,138 +309,289 @@ def _rate(flags: Sequence[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
-def _scored(cascade: Cascade, rows: Labelled, norm: Callable[[str], str], split: str = "test") -> list[dict[str, Any]]:
-    out = []
-    for e, s in rows:
-        if s != split:
-            continue
-        r = cascade.run(norm(e.text))
-        out.append({"e": e, "score": r.score, "fast": r.fast_score, "tier": r.tier})
+@dataclass
+class Scored:
+    """The test rows of one task with each model's scores and per-row thresholds."""
+
+    rows: list[Example]
+    scores: dict[str, list[float]]
+    thresholds: dict[str, dict[str, float]]
+
+    def flags(self, model: str, level: float | None = None) -> list[bool]:
+        th = self.thresholds[model]
+        return [
+            s >= (level if level is not None else th[lang_of(e)])
+            for e, s in zip(self.rows, self.scores[model], strict=True)
+        ]
+
+
+class Report:
+    """Flat metric tables, one per model, plus the count of rows behind each figure."""
+
+    def __init__(self, scored: Scored) -> None:
+        self.scored = scored
+        self.values: dict[str, dict[str, float | None]] = {m: {} for m in scored.scores}
+        self.counts: dict[str, int] = {}
+        self._flags = {m: scored.flags(m) for m in scored.scores}
+
+    def rate(self, name: str, pick: Callable[[Example], bool], level: float | None = None) -> None:
+        idx = [i for i, e in enumerate(self.scored.rows) if pick(e)]
+        self.counts[name] = len(idx)
+        for m in self.values:
+            flags = self._flags[m] if level is None else self.scored.flags(m, level)
+            self.values[m][name] = _rate([flags[i] for i in idx])
+
+    def auc(self, name: str, pos: Callable[[Example], bool], neg: Callable[[Example], bool]) -> None:
+        idx = [i for i, e in enumerate(self.scored.rows) if pos(e) or neg(e)]
+        y = [int(pos(self.scored.rows[i])) for i in idx]
+        self.counts[name] = len(idx)
+        for m in self.values:
+            s = self.scored.scores[m]
+            self.values[m][name] = _auc(y, [s[i] for i in idx])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"metrics": self.values, "n": self.counts}
+
+
+LINK_AND_MENTION = " https://t.co/abc123 @bob"
+
+
+def _scored(
+    cascade: Cascade,
+    baselines: dict[str, tuple[Any, dict[str, float]]],
+    rows: Labelled,
+    norm: Callable[[str], str],
+) -> tuple[Scored, float]:
+    test = [e for e, s in rows if s == "test"]
+    results = [cascade.run(norm(e.text)) for e in test]
+    strong_share = sum(r.tier == "strong" for r in results) / max(len(results), 1)
+    scores = {"shipped": [r.score for r in results]}
+    thresholds = {"shipped": {lang: cascade.threshold_for(lang) for lang in LANGS}}
+    for name, (model, th) in baselines.items():
+        scores[name] = model.scores([e.text for e in test])
+        thresholds[name] = th
+    return Scored(test, scores, thresholds), strong_share
+
+
+def link_sensitivity(
+    cascade: Cascade, baselines: dict[str, tuple[Any, dict[str, float]]], scored: Scored, norm: Callable[[str], str]
+) -> dict[str, Any]:
+    """Share of held-out general tweets each model flags before and after a link and a mention are
+    appended: issue 11's "@bob thanks!" failure, measured. The shipped normal form drops both, so
+    its two figures must be equal."""
+    idx = [i for i, e in enumerate(scored.rows) if is_general(e)]
+    texts = [scored.rows[i].text + LINK_AND_MENTION for i in idx]
+    langs = [lang_of(scored.rows[i]) for i in idx]
+    after = {"shipped": [cascade.score(norm(t)) for t in texts]}
+    for name, (model, _) in baselines.items():
+        after[name] = model.scores(texts)
+    out: dict[str, Any] = {"rows": len(idx), "appended": LINK_AND_MENTION.strip()}
+    for model, scores in after.items():
+        th = scored.thresholds[model]
+        before = [scored.scores[model][i] >= th[lg] for i, lg in zip(idx, langs, strict=True)]
+        now = [s >= th[lg] for s, lg in zip(scores, langs, strict=True)]
+        out[model] = {"flagged_before": _rate(before), "flagged_after": _rate(now)}
     return out
 
 
-def _binary_report(scored: list[dict[str, Any]], threshold: float) -> dict[str, Any]:
-    y = [d["e"].label for d in scored]
-    return {
-        "n": len(scored),
-        "positives": sum(y),
-        "auc_cascade": _auc(y, [d["score"] for d in scored]),
-        "auc_fast": _auc(y, [d["fast"] for d in scored]),
-        "tpr_at_threshold": _rate([d["score"] >= threshold for d in scored if d["e"].label == 1]),
-        "fpr_at_threshold": _rate([d["score"] >= threshold for d in scored if d["e"].label == 0]),
-        "strong_tier_share": _rate([d["tier"] == "strong" for d in scored]),
-    }
+def invariance(cascade: Cascade, scored: Scored, cfg: TrainConfig, norm: Callable[[str], str]) -> dict[str, Any]:
+    """Decisions of the shipped model on test rows, before and after an evader's edits."""
+    rng = random.Random(cfg.seed)
+    idx = sorted(rng.sample(range(len(scored.rows)), min(cfg.invariance_rows, len(scored.rows))))
+    changed = 0
+    normal_form_changed = 0
+    for i in idx:
+        e = scored.rows[i]
+        edited = perturb(e.text, rng)
+        t = cascade.threshold_for(lang_of(e))
+        a, b = norm(e.text), normalize(edited)
+        normal_form_changed += a != b
+        if a != b and (cascade.score(a) >= t) != (cascade.score(b) >= t):
+            changed += 1
+    return {"rows": len(idx), "decisions_changed": changed, "normal_form_changed": normal_form_changed}
 
 
-def _windows(scored: list[dict[str, Any]], size: int, seed: int) -> list[tuple[int, list[float]]]:
-    """Pseudo-accounts of ``size`` posts: consecutive posts of one real account, or (for sources
-    without accounts) seeded random groups of rows, which is documented in the model card."""
-    by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    pooled: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in scored:
-        e = d["e"]
-        if e.source == "extremist":
-            by_unit[e.unit].append(d)
-        else:
-            pooled[e.source].append(d)
-    out: list[tuple[int, list[float]]] = []
-    for unit in sorted(by_unit):
-        items = by_unit[unit]
-        for i in range(0, max(len(items) - size + 1, 1), size):
-            out.append((1, [d["score"] for d in items[i : i + size]]))
-    for source in sorted(pooled):
-        items = pooled[source][:]
-        random.Random(f"{seed}:{source}").shuffle(items)
-        for i in range(0, len(items) - size + 1, size):
-            out.append((0, [d["score"] for d in items[i : i + size]]))
+def _extremist(e: Example) -> bool:
+    return e.source == "extremist"
+
+
+def _lang_is(lang: str, pick: Callable[[Example], bool]) -> Callable[[Example], bool]:
+    return lambda e: pick(e) and lang_of(e) == lang
+
+
+def _functional_report(rep: Report, functions: Iterable[tuple[str, int]], level: float | None = None) -> None:
+    suffix = "" if level is None else f"@{level}"
+    for function, label in functions:
+        verb = "recall" if label else "flagged"
+        rep.rate(
+            f"functional.{verb}{suffix}.{function}",
+            lambda e, f=function: e.source == "functional" and e.tag == f,  # type: ignore[misc]
+            level,
+        )
+        for lang in LANGS:
+            rep.rate(
+                f"functional.{verb}{suffix}.{function}.{lang}",
+                lambda e, f=function, lg=lang: e.source == "functional" and e.tag == f and e.lang == lg,  # type: ignore[misc]
+                level,
+            )
+
+
+def evaluate_propaganda(scored: Scored, cfg: TrainConfig) -> dict[str, Any]:
+    from cauterize.content.functional import NOT_PROPAGANDA_FUNCTIONS, PROPAGANDA_FUNCTIONS
+
+    rep = Report(scored)
+    rep.auc("auc.pro_is_vs_all_negatives", _extremist, lambda e: e.label == 0)
+    rep.auc("auc.pro_is_vs_general_tweets", _extremist, is_general)
+    rep.auc("auc.pro_is_vs_reporting", _extremist, is_reporting)
+    for lang in ("en", "ar"):
+        rep.rate(f"recall.flag.pro_is.{lang}", _lang_is(lang, _extremist))
+        rep.rate(f"recall.{SUSPEND_LEVEL}.pro_is.{lang}", _lang_is(lang, _extremist), SUSPEND_LEVEL)
+        rep.rate(f"fpr.flag.general_tweets.{lang}", _lang_is(lang, is_general))
+        rep.rate(f"fpr.flag.reporting.{lang}", _lang_is(lang, is_reporting))
+    rep.rate("fpr.flag.general_tweets", is_general)
+    rep.rate(f"fpr.{SUSPEND_LEVEL}.general_tweets", is_general, SUSPEND_LEVEL)
+    for name, pick in (
+        ("davidson", lambda e: e.source == "davidson"),
+        ("crisislex_t6", lambda e: e.source == "crisislex_t6"),
+        ("crisislex_t6.off_topic", lambda e: e.source == "crisislex_t6" and e.tag == "off-topic"),
+        ("crisislex_t26.general", lambda e: e.source == "crisislex_t26" and e.tag == "general"),
+        ("arsarcasm.general", lambda e: e.source == "arsarcasm" and e.tag == "general"),
+        ("twarc_payloads", lambda e: e.source == "benign"),
+    ):
+        rep.rate(f"fpr.flag.general_tweets.{name}", pick)
+    rep.rate("fpr.flag.reporting", is_reporting)
+    rep.rate(f"fpr.{SUSPEND_LEVEL}.reporting", is_reporting, SUSPEND_LEVEL)
+    for name, pick in (
+        ("fakes", lambda e: e.source == "fakes"),
+        ("fakes.names_is", lambda e: e.source == "fakes" and e.tag == "names_is"),
+        ("crisislex_t26.media", lambda e: e.source == "crisislex_t26" and e.tag == "media"),
+        ("arsarcasm.daesh", lambda e: e.source == "arsarcasm" and e.tag == "daesh"),
+    ):
+        rep.rate(f"fpr.flag.reporting.{name}", pick)
+    rep.rate("fpr.flag.hatecheck", lambda e: e.source == "hatecheck")
+    rep.rate("functional.flagged.must_not_flag", lambda e: e.source == "functional" and e.label == 0)
+    rep.rate("functional.recall.propaganda", lambda e: e.source == "functional" and e.label == 1)
+    _functional_report(rep, [(f, 1) for f in PROPAGANDA_FUNCTIONS] + [(f, 0) for f in NOT_PROPAGANDA_FUNCTIONS])
+    out = rep.to_json()
+    out["account_level"] = account_windows(scored, cfg)
     return out
 
 
-def top_k_mean(scores: Sequence[float], k: int = 5) -> float:
-    top = sorted(scores, reverse=True)[:k]
-    return sum(top) / len(top) if top else 0.0
+def account_windows(scored: Scored, cfg: TrainConfig) -> dict[str, Any]:
+    """Pseudo-accounts of ``window`` posts: consecutive tweets of one held-out pro-IS account,
+    against seeded random groups of general tweets (no negative source has accounts). The
+    account's share of flagged tweets is what an account-level rule would read."""
+    out: dict[str, Any] = {"window": cfg.window}
+    for model, scores in scored.scores.items():
+        th = scored.thresholds[model]
+        by_unit: dict[str, list[int]] = defaultdict(list)
+        general: list[int] = []
+        for i, e in enumerate(scored.rows):
+            if _extremist(e):
+                by_unit[e.unit].append(i)
+            elif is_general(e):
+                general.append(i)
+        random.Random(cfg.seed).shuffle(general)
+        windows: list[tuple[int, list[int]]] = []
+        for unit in sorted(by_unit):
+            items = by_unit[unit]
+            windows += [(1, items[i : i + cfg.window]) for i in range(0, len(items) - cfg.window + 1, cfg.window)]
+        windows += [(0, general[i : i + cfg.window]) for i in range(0, len(general) - cfg.window + 1, cfg.window)]
+        flagged = [sum(scores[i] >= th[lang_of(scored.rows[i])] for i in idx) / len(idx) for _, idx in windows]
+        y = [lab for lab, _ in windows]
+        out[model] = {
+            "auc_flagged_share": _auc(y, flagged),
+            "positive_windows": sum(y),
+            "negative_windows": len(y) - sum(y),
+            "positive_windows_with_a_flag": _rate([f > 0 for (lab, _), f in zip(windows, flagged, strict=True) if lab]),
+            "negative_windows_with_a_flag": _rate(
+                [f > 0 for (lab, _), f in zip(windows, flagged, strict=True) if not lab]
+            ),
+        }
+    return out
 
 
-def evaluate_propaganda(
-    cascade: Cascade, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]
-) -> dict[str, Any]:
-    scored = _scored(cascade, rows, norm)
-    t = cascade.threshold
-    report: dict[str, Any] = {"threshold": t, "tweet_level": _binary_report(scored, t)}
-    report["test_accounts"] = len({d["e"].unit for d in scored if d["e"].source == "extremist"})
-    report["by_language"] = {
-        lang: _binary_report([d for d in scored if _lang(d["e"]) == lang], t) for lang in ("en", "ar", "fr")
-    }
-    report["hard_negatives"] = {
-        f"davidson_{cls}": _rate([d["score"] >= t for d in scored if d["e"].source == "davidson" and d["e"].tag == cls])
-        for cls in ("hate", "offensive", "neither")
-    }
-    report["hard_negatives"]["davidson_all"] = _rate([d["score"] >= t for d in scored if d["e"].source == "davidson"])
-    report["hard_negatives"]["hatecheck_all"] = _rate([d["score"] >= t for d in scored if d["e"].source == "hatecheck"])
-    report["hard_negatives"]["general_tweets"] = _rate([d["score"] >= t for d in scored if d["e"].source == "benign"])
-    windows = _windows(scored, cfg.window, cfg.seed)
-    wy = [y for y, _ in windows]
-    report["account_level"] = {
-        "window": cfg.window,
-        "positive_windows": sum(wy),
-        "negative_windows": len(wy) - sum(wy),
-        "auc_top5_mean": _auc(wy, [top_k_mean(s) for _, s in windows]),
-        "auc_mean": _auc(wy, [sum(s) / len(s) for _, s in windows]),
-    }
-    return report
+def evaluate_threat(scored: Scored, cfg: TrainConfig) -> dict[str, Any]:
+    from cauterize.content.functional import NOT_THREAT_FUNCTIONS, THREAT_FUNCTIONS
 
+    rep = Report(scored)
 
-def evaluate_recruitment(
-    cascade: Cascade, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]
-) -> dict[str, Any]:
-    scored = _scored(cascade, rows, norm)
-    t = cascade.threshold
-    synthetic = [d for d in scored if d["e"].source == "synthetic"]
-    return {
-        "threshold": t,
-        "synthetic_only": _binary_report(synthetic, t),
-        "real_negatives_fpr": {
-            src: _rate([d["score"] >= t for d in scored if d["e"].source == src])
-            for src in ("davidson", "benign", "hatecheck")
-        },
-        "note": "positives are synthetic templates only; no real recruitment data was available",
-    }
+    def hc(func: str, lang: str | None = None) -> Callable[[Example], bool]:
+        return lambda e: e.source == "hatecheck" and e.tag == func and (lang is None or e.lang == lang)
 
+    def counter(lang: str | None = None) -> Callable[[Example], bool]:
+        return lambda e: (
+            e.source == "hatecheck" and e.tag in data.COUNTER_FUNCTIONALITIES and (lang is None or e.lang == lang)
+        )
 
-def evaluate_threat(cascade: Cascade, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]) -> dict[str, Any]:
-    scored = _scored(cascade, rows, norm)
-    t = cascade.threshold
-    real = [d for d in scored if d["e"].source != "synthetic"]
-    hatecheck = [d for d in scored if d["e"].source == "hatecheck"]
-    synthetic = [d for d in scored if d["e"].source == "synthetic"]
-    by_func: dict[str, dict[str, Any]] = {}
-    for func in sorted({d["e"].tag for d in hatecheck}):
-        items = [d for d in hatecheck if d["e"].tag == func]
-        by_func[func] = {
-            "n": len(items),
-            "flagged_at_threshold": _rate([d["score"] >= t for d in items]),
-            "flagged_at_0.8": _rate([d["score"] >= 0.8 for d in items]),
+    rep.auc(
+        "auc.hatecheck_threats_vs_rest",
+        lambda e: e.source == "hatecheck" and e.label == 1,
+        lambda e: e.source == "hatecheck" and e.label == 0,
+    )
+    rep.auc(
+        "auc.real_threats_vs_real_negatives",
+        lambda e: e.source == "hatecheck" and e.label == 1,
+        lambda e: e.label == 0 and e.source not in ("functional", "synthetic"),
+    )
+    for lang in LANGS:
+        for func in sorted(data.THREAT_FUNCTIONALITIES):
+            rep.rate(f"recall.flag.{func}.{lang}", hc(func, lang))
+            rep.rate(f"recall.{ESCALATE_LEVEL}.{func}.{lang}", hc(func, lang), ESCALATE_LEVEL)
+        rep.rate(f"fpr.flag.counter_speech.{lang}", counter(lang))
+        rep.rate(f"fpr.{ESCALATE_LEVEL}.counter_speech.{lang}", counter(lang), ESCALATE_LEVEL)
+        rep.rate(
+            f"fpr.flag.violent_word_non_threats.{lang}",
+            lambda e, lg=lang: e.source == "functional" and e.label == 0 and e.lang == lg,  # type: ignore[misc]
+        )
+        rep.rate(
+            f"fpr.flag.hatecheck_other.{lang}",
+            lambda e, lg=lang: (
+                e.source == "hatecheck" and e.label == 0 and e.tag not in data.COUNTER_FUNCTIONALITIES and e.lang == lg
+            ),  # type: ignore[misc]
+        )
+    rep.rate("fpr.flag.general_tweets", is_general)
+    rep.rate("fpr.flag.reporting", is_reporting)
+    rep.rate(f"fpr.{ESCALATE_LEVEL}.general_tweets", is_general, ESCALATE_LEVEL)
+    rep.rate("fpr.flag.davidson", lambda e: e.source == "davidson")
+    rep.rate("synthetic.recall.flag", lambda e: e.source == "synthetic" and e.label == 1)
+    rep.rate("synthetic.flagged.confounders", lambda e: e.source == "synthetic" and e.label == 0)
+    _functional_report(rep, [(f, 1) for f in THREAT_FUNCTIONS] + [(f, 0) for f in NOT_THREAT_FUNCTIONS])
+    _functional_report(rep, [(f, 1) for f in THREAT_FUNCTIONS], ESCALATE_LEVEL)
+    out = rep.to_json()
+    # The score distribution of real threats against the best-scored non-threats: does a real
+    # threat ever reach the escalation level, and does a non-threat?
+    for model, scores in scored.scores.items():
+        real = [s for e, s in zip(scored.rows, scores, strict=True) if e.source == "hatecheck" and e.label == 1]
+        non = [s for e, s in zip(scored.rows, scores, strict=True) if e.label == 0 and e.source != "functional"]
+        out.setdefault("score_extremes", {})[model] = {
+            "real_threats_max": round(max(real), 4) if real else None,
+            "real_threats_median": round(sorted(real)[len(real) // 2], 4) if real else None,
+            "non_threats_max": round(max(non), 4) if non else None,
         }
     targets: dict[str, list[bool]] = defaultdict(list)
-    for d in synthetic:
-        if d["e"].label == 1:
-            want = d["e"].tag.split(":")[1]
-            targets[want].append(threat_target(d["e"].text).type == want)
-    for d in hatecheck:
-        if d["e"].label == 1:
-            targets["group (hatecheck)"].append(threat_target(d["e"].text).type == "group")
-    return {
-        "threshold": t,
-        "real": _binary_report(real, t),
-        "real_by_language": {
-            lang: _binary_report([d for d in hatecheck if d["e"].lang == lang], t) for lang in ("en", "ar", "fr")
-        },
-        "hatecheck_by_functionality": by_func,
-        "davidson_fpr": _rate([d["score"] >= t for d in scored if d["e"].source == "davidson"]),
-        "synthetic_only": _binary_report(synthetic, t),
-        "synthetic_share_of_test_positives": _rate([d["e"].source == "synthetic" for d in scored if d["e"].label == 1]),
-        "target_type_accuracy": {k: {"n": len(v), "accuracy": _rate(v)} for k, v in sorted(targets.items())},
-    }
+    for e in scored.rows:
+        if e.source == "synthetic" and e.label == 1:
+            want = e.tag.split(":")[1]
+            targets[want].append(threat_target(e.text).type == want)
+        elif e.source == "hatecheck" and e.label == 1:
+            targets["group (hatecheck)"].append(threat_target(e.text).type == "group")
+    out["target_type_accuracy"] = {k: {"n": len(v), "accuracy": _rate(v)} for k, v in sorted(targets.items())}
+    return out
+
+
+def evaluate_recruitment(scored: Scored, cfg: TrainConfig) -> dict[str, Any]:
+    rep = Report(scored)
+    rep.auc("auc.synthetic", lambda e: e.source == "synthetic" and e.label == 1, lambda e: e.source == "synthetic")
+    rep.rate("synthetic.recall.flag", lambda e: e.source == "synthetic" and e.label == 1)
+    rep.rate("synthetic.flagged.confounders", lambda e: e.source == "synthetic" and e.label == 0)
+    rep.rate("fpr.flag.general_tweets", is_general)
+    rep.rate("fpr.flag.reporting", is_reporting)
+    rep.rate("fpr.flag.hatecheck", lambda e: e.source == "hatecheck")
+    rep.rate("fpr.flag.functional_propaganda_suite", lambda e: e.source == "functional")
+    out = rep.to_json()
+    out["note"] = "positives are synthetic templates only; no real recruitment data was available"
+    return out
 
 
 EVALUATORS = {"propaganda": evaluate_propaganda, "recruitment": evaluate_recruitment, "threat": evaluate_threat}
@@ -345,6 +600,21 @@ ROWS = {"propaganda": propaganda_rows, "recruitment": recruitment_rows, "threat"
 
 def metrics_name(version: str) -> str:
     return f"content-metrics-{version}.json"
+
+
+def _fit_baselines(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]) -> dict[str, Any]:
+    """TF-IDF + LR on the shipped normal form (``baseline``) and on the raw text (``baseline_raw``)."""
+    from cauterize.content.baseline import TfidfBaseline
+
+    train = [e for e, s in rows if s == "train"]
+    calib = [e for e, s in rows if s == "calib"]
+    out = {}
+    for name, prepare in (("baseline", norm), ("baseline_raw", str)):
+        model = TfidfBaseline(c=dict(cfg.c).get(task, 1.0), seed=cfg.seed, prepare=prepare).fit(
+            [e.text for e in train], [e.label for e in train]
+        )
+        out[name] = (model, choose_thresholds(task, calib, model.scores([e.text for e in calib]), cfg))
+    return out
 
 
 def train_all(
@@ -364,25 +634,37 @@ def train_all(
         return hit
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    metrics: dict[str, Any] = {"version": cfg.version, "seed": cfg.seed, "tasks": {}}
+    metrics: dict[str, Any] = {
+        "version": cfg.version,
+        "seed": cfg.seed,
+        "baseline": "TF-IDF word 1-2-grams + logistic regression (scikit-learn), same training rows, "
+        "thresholds chosen the same way on the same calibration rows; 'baseline' reads the shipped "
+        "normal form, 'baseline_raw' the raw text",
+        "tasks": {},
+    }
     for task in tasks:
         log(f"{task}: reading data")
-        rows = ROWS[task](root, cfg.seed)
-        if task == "propaganda":
-            rows = _cap_accounts(rows, cfg.max_per_account, cfg.seed)
+        all_rows = ROWS[task](root, cfg.seed)
+        rows = _cap_accounts(all_rows, cfg.max_per_account, cfg.seed) if task == "propaganda" else all_rows
         log(f"{task}: fitting on {sum(1 for _, s in rows if s == 'train')} rows")
         cascade = fit_cascade(task, rows, cfg, norm)
         for model in (cascade.fast, cascade.strong):
             assert model is not None
             model.save(out_dir / file_name(model.name, model.version))
+        log(f"{task}: fitting the baselines")
+        baselines = _fit_baselines(task, rows, cfg, norm)
         log(f"{task}: evaluating")
         # Evaluation reads every test row, uncapped: the cap is a training choice only.
-        eval_rows = ROWS[task](root, cfg.seed)
+        scored, strong_share = _scored(cascade, baselines, all_rows, norm)
         metrics["tasks"][task] = {
             "label": TASKS[task],
             "models": [cascade.fast.model_id, cascade.strong.model_id],  # type: ignore[union-attr]
-            "splits": {s: sum(1 for _, x in eval_rows if x == s) for s in data.SPLITS},
-            **EVALUATORS[task](cascade, eval_rows, cfg, norm),
+            "splits": {s: sum(1 for _, x in all_rows if x == s) for s in data.SPLITS},
+            "thresholds": scored.thresholds,
+            "strong_tier_share": round(strong_share, 4),
+            **EVALUATORS[task](scored, cfg),
+            "invariance": invariance(cascade, scored, cfg, norm),
+            "link_sensitivity": link_sensitivity(cascade, baselines, scored, norm),
         }
     (out_dir / metrics_name(cfg.version)).write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     return metrics

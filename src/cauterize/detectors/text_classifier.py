@@ -2,8 +2,9 @@
 
 Each label is a two-tier cascade (``cauterize.content.cascade``) of calibrated linear models
 shipped in the package. A signal is emitted when the calibrated score reaches the label's
-operating threshold (chosen at training time on held-out data, see docs/model-card.md) or the
-``min_score`` the operator sets; below it the post is silent, as most posts must be.
+operating threshold for the post's language (chosen at training time on each language's held-out
+calibration rows, see docs/model-card.md) or the ``min_score`` the operator sets; below it the post
+is silent, as most posts must be.
 
 Evidence names the model and its version, the tier that decided, the n-grams that drove the
 score, the language and how it was found, and for threats the target type with the words that
@@ -19,7 +20,7 @@ from typing import Any
 
 from cauterize.content.cascade import Cascade, FastBank
 from cauterize.content.langid import DEFAULT_LANGUAGES, identify
-from cauterize.content.linear import keys_of
+from cauterize.content.linear import keys_of, script_key
 from cauterize.content.normalize import normalize
 from cauterize.content.shipped import TASK_LABELS, VERSION, load_cascade
 from cauterize.content.targets import threat_target
@@ -69,7 +70,13 @@ class TextClassifierDetector(Detector):
             if not strong_tier:
                 cascade = Cascade(cascade.label, cascade.fast, None, threshold=cascade.threshold)
             self._cascades.append((task, cascade))
-        self._min = {task: self._threshold(task, c, min_score) for task, c in self._cascades}
+        #: An operator's ``min_score`` replaces the per-language thresholds; ``None`` keeps them.
+        self._override = {task: self._threshold(task, c, min_score) for task, c in self._cascades}
+        #: The lowest threshold a post of any language may need: posts below it are silent at once.
+        self._min = {
+            task: c.lowest_threshold if self._override[task] is None else self._override[task]
+            for task, c in self._cascades
+        }
         self._detect_language = detect_language
         self._languages = tuple(languages)
         self._top_k = top_k
@@ -78,12 +85,23 @@ class TextClassifierDetector(Detector):
         self._bank = FastBank([c.fast for _, c in self._cascades]) if len(specs) == 1 else None
 
     @staticmethod
-    def _threshold(task: str, cascade: Cascade, min_score: float | Mapping[str, float] | None) -> float:
-        value = min_score.get(task, cascade.threshold) if isinstance(min_score, Mapping) else min_score
-        value = cascade.threshold if value is None else float(value)
+    def _threshold(task: str, cascade: Cascade, min_score: float | Mapping[str, float] | None) -> float | None:
+        value = min_score.get(task) if isinstance(min_score, Mapping) else min_score
+        if value is None:
+            return None
+        value = float(value)
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"text_classifier: min_score {value} for {task!r} is outside [0, 1]")
         return value
+
+    def _task_threshold(self, task: str, cascade: Cascade, lang: str | None, normalized: str) -> float:
+        override = self._override[task]
+        if override is not None:
+            return override
+        if lang in cascade.thresholds:
+            return cascade.threshold_for(lang)
+        # An undetermined or untrained language: the threshold of its script's trained language.
+        return cascade.threshold_for("ar" if script_key(normalized) == "arabic" else "en")
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
         if not isinstance(event, PostCreated) or not event.text:
@@ -99,8 +117,9 @@ class TextClassifierDetector(Detector):
             shared = (feats, keys)
             raws = list(self._bank.raw_all(keys))
         hits = []
+        script = script_key(normalized)
         for (task, cascade), raw in zip(self._cascades, raws, strict=True):
-            result = cascade.run(normalized, shared, raw)
+            result = cascade.run(normalized, shared, raw, script)
             if result.score >= self._min[task]:
                 hits.append((task, cascade, result))
         if not hits:
@@ -116,9 +135,12 @@ class TextClassifierDetector(Detector):
             trained = lang in TRAINED_LANGUAGES.get(task, frozenset())
             if self._skip_untrained and lang is not None and not trained:
                 continue
+            threshold = self._task_threshold(task, cascade, lang, normalized)
+            if result.score < threshold:
+                continue
             evidence: dict[str, Any] = {
                 **result.evidence(self._top_k),
-                "threshold": self._min[task],
+                "threshold": threshold,
                 "calibration": "platt, held-out split of the training mix",
                 "lang": lang,
                 "lang_source": lang_method,
