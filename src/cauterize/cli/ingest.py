@@ -79,7 +79,7 @@ def ingest(
 
     cfg = get_config(config)
     if not quiet:
-        err_console.print(untrusted(describe(cfg)))
+        err_console.print(untrusted(describe(cfg)), soft_wrap=True)
     if fmt != "auto" and fmt not in adapters():
         err_console.print(f"[red]unknown format {fmt!r}[/]; {_formats_help()}")
         raise typer.Exit(2)

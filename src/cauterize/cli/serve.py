@@ -22,7 +22,7 @@ def serve(
     import uvicorn
 
     cfg = get_config(config)
-    console.print(untrusted(describe(cfg)))
+    console.print(untrusted(describe(cfg)), soft_wrap=True)
     host = host or cfg.server.get("host", "127.0.0.1")
     port = port or int(cfg.server.get("port", 8000))
     if ingest_only:
