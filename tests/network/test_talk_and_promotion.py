@@ -199,3 +199,27 @@ def test_a_follow_train_is_promotion_a_single_follow_of_a_new_account_is_not():
     assert d.spread_out[g.ids["train"]] == 3.0  # six follows in step, 0.5 each
     assert d.spread_out[g.ids["watch"]] == 0.0 and d.out_by_kind["follow_new"][g.ids["watch"]] == 1.0
     assert protect.watcher_like(d)[g.ids["watch"]] and not protect.watcher_like(d)[g.ids["train"]]
+
+
+def test_without_creation_events_now_at_posts_are_shout_outs_and_their_authors_not_observers():
+    # A Jetstream-shaped feed: no account_created at all. The collective follows each other; a
+    # replacement appears, two members follow it and one posts "now at @new" half a minute later.
+    events: list[dict] = []
+
+    def add(kind: str, actor: str, minutes: float, **fields) -> None:
+        events.append(ev(kind, f"e{len(events)}", actor, minutes, **fields))
+
+    members = [f"m{i}" for i in range(8)]
+    for i, a in enumerate(members):
+        for b in members[i + 1 : i + 4]:
+            add("follow", a, i, target=b)
+    add("follow", "m1", 600, target="new")
+    add("follow", "m2", 601, target="new")
+    add("post_created", "m2", 601.5, post_id="now", text="now at", mentions=[{"handle": "new", "account_id": "new"}])
+    g = _graph(events)
+    g.compact()
+    kinds = {(g.keys[s], g.keys[d]): int(k) for s, d, k in zip(g.table.src, g.table.dst, g.table.kind, strict=True)}
+    assert kinds[("m2", "new")] == KIND_CODE["shoutout"]
+    r = analyse(g, [g.ids["m0"], g.ids["m3"]], params=NetworkParams(communities=False))
+    assert not r.protected[g.ids["m2"]]
+    assert r.evidence(g.ids["m2"])["interactions_with_network"].get("shoutout", 0) > 0
