@@ -92,3 +92,15 @@ def test_why_names_the_parent_and_its_lines_for_a_ban_evasion_link():
         }
     )
     assert text == "parent P1 (@ashen_media); lines: name, avatar; trigger: late_suspension"
+
+
+def test_ingest_explains_late_events_and_inputs_with_nothing_to_ingest():
+    from cauterize.cli.ingest import run_notes
+    from cauterize.pipeline import RunSummary
+
+    late = RunSummary(records=10, events_parsed=100, late=44)
+    (note,) = run_notes(late, 300)
+    assert "44% of events" in note and "[ingest] reorder_window_seconds" in note
+    assert run_notes(RunSummary(records=10, events_parsed=100, late=1), 300) == []
+    (empty,) = run_notes(RunSummary(records=1), 300)
+    assert "nothing was stored" in empty

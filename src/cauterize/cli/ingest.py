@@ -59,6 +59,24 @@ def summary_table(summary: RunSummary) -> Table:
     return t
 
 
+def run_notes(summary: RunSummary, window_seconds: float) -> list[str]:
+    """Plain words on the counts an operator would otherwise puzzle over."""
+    notes = []
+    if summary.late and summary.events_parsed and summary.late / summary.events_parsed >= 0.05:
+        notes.append(
+            f"note: {summary.late / summary.events_parsed:.0%} of events came more than {window_seconds:.0f} s "
+            "behind newer ones (search and timeline captures are newest-first). They are all stored and "
+            "scored; time-guarded state (handles, status) is never rolled back by them, but detectors saw "
+            "them out of order. Give the files oldest-first, or raise [ingest] reorder_window_seconds."
+        )
+    if summary.records and not summary.events_parsed and not summary.dead_letters:
+        notes.append(
+            "note: the input was understood but holds nothing cauterize ingests (e.g. counts, lists or "
+            "ids only): nothing was stored."
+        )
+    return notes
+
+
 def ingest(
     files: Annotated[
         list[Path],
@@ -136,6 +154,8 @@ def ingest(
             err_console.print(untrusted(str(exc)))
             raise typer.Exit(3) from None
     console.print(summary_table(summary))
+    for note in run_notes(summary, cfg.reorder_window_seconds):
+        console.print(Text(note), soft_wrap=True)
     if summary.dead_letters:
         console.print(f"[yellow]{summary.dead_letters} record(s) dead-lettered:[/] see `cauterize dead-letters`")
     store.close()
