@@ -282,7 +282,11 @@ class TwitterCompliance(Adapter):
             return []
         author = self._author(oid)
         if not author:
-            raise RecordError(f"author of tweet {oid} unknown: a job result does not name it (pass tweet_authors)")
+            raise RecordError(
+                f"author of tweet {oid} unknown: a tweets compliance job names the tweet, not its author, "
+                "and the store does not hold that tweet; ingest the tweets (or the stream) first, or in the "
+                "same run"
+            )
         if reason == "deleted":
             event_id = f"compliance-job:tweet:{oid}:deleted" + (f":{redacted}" if redacted else "")
             return [PostDeleted(platform=PLATFORM, event_id=event_id, actor=author, time=at, post_id=oid)]
