@@ -20,7 +20,11 @@ from cauterize.network.graph import InteractionGraph, combine
 class NetworkParams:
     damping: float = 0.85
     kind_weights: dict[str, float] = field(default_factory=lambda: dict(expansion.PROMOTION_WEIGHTS))
-    talk_ratio: float = 3.0
+    #: An observer talks about the network at least this many times more than it promotes it
+    #: (promotion at most a third of its interactions). 2 was chosen on the talk-heavy copy of the
+    #: small world, seed 1 (3 left watchers who keep naming new accounts in the top decile; 2 left
+    #: none at the same AUC); the cost measured on real network accounts is in docs/network.md.
+    talk_ratio: float = 2.0
     promoted_max: float = 0.5
     broad_audience: int = 5000
     #: Members: adjusted closeness (score per degree over the median seed's) at least this.
@@ -54,6 +58,7 @@ class NetworkParams:
             talk_kinds=("quote", "reply"),
             promoted_by_kinds=("repost", "mention", "shoutout", "follow"),
             in_step=False,
+            talk_ratio=3.0,
             **kw,
         )
 

@@ -40,6 +40,7 @@ PROMOTED_BY = ("repost", "shoutout")
 #: A follow in a follow train counts this much promotion (a repost or shout-out counts 1).
 IN_STEP_FOLLOW = 0.5
 
+
 @dataclass(slots=True)
 class Direction:
     """Per-account sums over edges, each edge weighted by its counterpart's closeness in [0, 1]."""
@@ -162,7 +163,7 @@ def direction(
     )
 
 
-def watcher_like(d: Direction, talk_ratio: float = 3.0, promoted_max: float = 0.5) -> np.ndarray:
+def watcher_like(d: Direction, talk_ratio: float = 2.0, promoted_max: float = 0.5) -> np.ndarray:
     """An observer: talks about or to the network ``talk_ratio`` times more than it promotes it
     (promotion at most ``1 / (1 + talk_ratio)`` of its interactions), and is barely promoted by it."""
     return (d.talk_out > 0) & (d.talk_out >= talk_ratio * d.spread_out) & (d.promoted_in <= promoted_max)
@@ -173,7 +174,7 @@ def protection(
     allow: np.ndarray,
     followers: np.ndarray | None = None,
     broad_audience: int = 5000,
-    talk_ratio: float = 3.0,
+    talk_ratio: float = 2.0,
     promoted_max: float = 0.5,
 ) -> tuple[np.ndarray, list[list[str]]]:
     """Which accounts are protected, and why (reasons per account, empty when not protected).
