@@ -1,0 +1,1 @@
+"""The transparency report: figures per period, rule and network (docs/report.md)."""
