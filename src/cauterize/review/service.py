@@ -76,6 +76,26 @@ class ReviewService:
                 )
             return touched
 
+    def sync_soon(self, min_interval: float = 2.0) -> None:
+        """Start a sync in the background if none is running and the last is older than
+        ``min_interval``; never wait for one. A page a reviewer opens reads the cases as they are:
+        making it wait for a sync (a large ingest's decisions can take a minute to case up)
+        froze the queue for everyone."""
+        import time
+
+        if time.monotonic() - self._last_sync < min_interval or self._lock.locked():
+            return
+
+        def run() -> None:
+            try:
+                self.sync(min_interval=min_interval)
+            except Exception:  # the background loop and the next page retry; the log has it
+                import logging
+
+                logging.getLogger("cauterize.review").exception("background sync")
+
+        threading.Thread(target=run, name="review-sync", daemon=True).start()
+
     def deliver(self, now: datetime | None = None) -> dict[str, int]:
         from cauterize.review.outbox import deliver_due
 

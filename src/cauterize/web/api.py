@@ -89,7 +89,7 @@ def build_router() -> APIRouter:
     @r.get("/queues", summary="Open cases per queue, with SLA breaches and the oldest case's age")
     def queues(request: Request, p: AsViewer) -> list[dict[str, Any]]:
         svc = request.app.state.svc
-        svc.sync(min_interval=2.0)
+        svc.sync_soon()
         return cases.queue_counts(svc.engine)
 
     @r.get("/queues/{queue}/cases", summary="Cases of a queue, most urgent first (priority, risk, reach)")
@@ -102,7 +102,7 @@ def build_router() -> APIRouter:
         offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[dict[str, Any]]:
         svc = request.app.state.svc
-        svc.sync(min_interval=2.0)
+        svc.sync_soon()
         return cases.list_cases(svc.engine, queue, status, limit, offset)
 
     @r.get("/cases/{case_id}", summary="A case: accounts side by side, evidence, network, actions, appeals")
@@ -230,6 +230,23 @@ def build_router() -> APIRouter:
             raise HTTPException(403 if "at most" in str(exc) else 422, str(exc)) from None
         audit.record(svc.engine, p.username, "token_created", {"name": body.name, "role": body.role or p.role})
         return {"token": tok, "role": body.role or p.role, "name": body.name}
+
+    @r.get("/report", summary="Transparency report per day, week or month (docs/report.md)")
+    def report(
+        request: Request,
+        p: AsLead,
+        period: Literal["day", "week", "month"] = "day",
+        start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+        end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+        census: bool = True,
+    ) -> dict[str, Any]:
+        from cauterize.report.service import parse_bound, report_for
+
+        svc = request.app.state.svc
+        try:
+            return report_for(svc.cfg, svc.store, period, parse_bound(start), parse_bound(end, end=True), census=census)
+        except (ValueError, LookupError) as exc:
+            raise HTTPException(422, str(exc)) from None
 
     return r
 

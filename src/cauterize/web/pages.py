@@ -246,7 +246,7 @@ def build_pages() -> APIRouter:
         if status not in ("open", "all", "actioned", "dismissed", "appealed", "upheld", "overturned", "escalated"):
             status = "open"
         svc = request.app.state.svc
-        svc.sync(min_interval=2.0)
+        svc.sync_soon()
         rows = cases.list_cases(svc.engine, queue, status, limit=200)
         return _render(request, "queue.html", p, csrf, queue=queue, status=status, cases=rows)
 
@@ -412,6 +412,24 @@ def build_pages() -> APIRouter:
         except (ValueError, KeyError, TypeError) as exc:
             error = f"{type(exc).__name__}: {exc}"
         return _rules_page(request, p, csrf, rules_json, result=result, error=error)
+
+    @r.get("/report", response_class=HTMLResponse)
+    def report_page(
+        request: Request,
+        period: Annotated[str, Query(pattern="^(day|week|month)$")] = "day",
+        start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+        end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+    ) -> HTMLResponse:
+        p, csrf = _who(request, "lead")
+        from cauterize.report.render import with_plots
+        from cauterize.report.service import parse_bound, report_for
+
+        svc = request.app.state.svc
+        try:
+            rep = report_for(svc.cfg, svc.store, period, parse_bound(start), parse_bound(end, end=True))
+        except (ValueError, LookupError) as exc:
+            raise HTTPException(422, str(exc)) from None
+        return _render(request, "report.html", p, csrf, page="report", **with_plots(rep))
 
     return r
 
