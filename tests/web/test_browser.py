@@ -165,3 +165,31 @@ def test_the_audit_page_shows_an_intact_chain_to_a_lead(site):
     _login(driver, base, "lead")
     driver.get(f"{base}/audit")
     assert "chain intact" in _css(driver, "#chain-status")[0].text
+
+
+def test_a_lead_reads_the_transparency_report_with_its_plots(site, tmp_path):
+    from cauterize.app import open_store
+    from cauterize.report.render import html
+    from cauterize.report.service import report_for
+
+    base, driver, directory = site
+    _login(driver, base, "lead")
+    driver.get(f"{base}/report?period=day")
+    assert "Transparency report" in _css(driver, "#report-title")[0].text
+    assert _css(driver, "#report-periods tbody tr")
+    for plot in ("plot-census", "plot-time-to-action", "plot-return-latency"):
+        width = driver.execute_script(f"return document.getElementById('{plot}').naturalWidth")
+        assert width and width > 100, plot
+    # The file a head of trust & safety is sent: opened from disk, nothing fetched, plots drawn.
+    from cauterize.cli.demo import prepare_demo
+
+    cfg = prepare_demo(directory, seed=5, accounts=600, days=1.5, quiet=True)  # the same world, already built
+    store = open_store(cfg)
+    try:
+        out = tmp_path / "report.html"
+        out.write_text(html(report_for(cfg, store, "day", rounds=3)))
+    finally:
+        store.close()
+    driver.get(out.as_uri())
+    for plot in ("plot-census", "plot-time-to-action", "plot-return-latency"):
+        assert driver.execute_script(f"return document.getElementById('{plot}').naturalWidth") > 100, plot
