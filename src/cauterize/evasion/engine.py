@@ -464,6 +464,7 @@ class EvasionEngine:
             probability=self.model.network_return,
             created_at=y.created_at,
             candidates=scored[:3],
+            total_probability=total,
             network_promoters=sorted(y.regulars),
             trigger=trigger,
             named=clear,

@@ -46,6 +46,7 @@ FEATURES: tuple[str, ...] = (
     "hashtag_overlap",
     "audience_top",
     "newest_with_audience",
+    "superseded",
 )
 
 #: Which features make up each independent line of evidence, and the value that counts as
@@ -199,6 +200,11 @@ def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> N
     parent out is that the accounts promoting the newcomer are its audience more than anyone's,
     and that it is the most recent of the suspended accounts they followed.
     """
+    # A candidate whose own replacement is also among the candidates (linked to it, and suspended
+    # since) has been superseded: the newest incarnation of a chain is the likelier parent.
+    parents_of_others = {fp.parent_account_id for fp, _ in rows if fp.parent_account_id}
+    for fp, f in rows:
+        f["superseded"] = float(fp.account_id in parents_of_others)
     best = max((f["promoters_in_audience"] for _, f in rows), default=0.0)
     newest = max((fp.suspended_at for fp, f in rows if f["promoters_in_audience"] > 0), default=None)
     for fp, f in rows:

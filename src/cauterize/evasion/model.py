@@ -93,6 +93,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     # A backup kept in reserve with the parent's handle, display name and picture must still reach
     # review (p >= 0.3); a namesake with a similar handle and display name alone must not.
     "lived_alongside": (-5.5, 0.0),
+    "superseded": (None, 0.0),
 }
 DEFAULT_BOUND: tuple[float | None, float | None] = (0.0, None)
 

@@ -50,6 +50,8 @@ class NetworkReturn:
     trigger: str
     #: The best candidate is clear (see ``CLEAR_LEAD``): the evidence names it as the parent.
     named: bool = False
+    #: Sum of the link probabilities of every candidate considered (for each one's share).
+    total_probability: float = 0.0
     label: str = LABEL
 
     def evidence(self) -> dict[str, Any]:
@@ -80,6 +82,7 @@ class NetworkReturn:
                     "minutes_before_creation": round((self.created_at - fp.suspended_at).total_seconds() / 60.0, 1),
                     "reason": fp.reason,
                     "link_probability": round(p, 4),
+                    "share": round(p / self.total_probability, 4) if self.total_probability else None,
                 }
                 for fp, p in self.candidates
             ],
