@@ -208,3 +208,27 @@ def test_bad_options_are_refused(world):
     assert res.exit_code == 2
     res = runner.invoke(app, ["report", "-c", str(world.cfg), "--from", "last tuesday"])
     assert res.exit_code == 2 and "not a date" in res.output
+
+
+def test_on_the_second_generator_without_creation_events_nothing_is_guessed(tmp_path):
+    """The Bluesky-shaped world (nothing tuned on it) has no account_created events: every action is
+    counted, none is timed, and the time-to-action plot is absent rather than drawn from guesses."""
+    out, truth = tmp_path / "w.jsonl", tmp_path / "t.json"
+    args = ["sim", "--generator", "atproto", "--accounts", "200", "--days", "1.5", "--out", str(out)]
+    assert runner.invoke(app, [*args, "--truth", str(truth), "-q"]).exit_code == 0
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    cfg = str(tmp_path / "cauterize.toml")
+    assert runner.invoke(app, ["ingest", "-q", "-c", cfg, str(out)]).exit_code == 0
+    res = runner.invoke(app, ["report", "--json", "--no-census", "-c", cfg])
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    n = sum(1 for a in json.loads(truth.read_text())["accounts"] if a["suspended_at"])
+    assert n > 0
+    o = rep["overall"]
+    assert o["accounts_actioned"] == n and o["creation_unknown"] == n
+    assert o["hours_creation_to_action"] == {"n": 0, "median": None, "p90": None}
+    assert rep["distributions"]["hours_creation_to_action"] == []
+    assert rep["census"]["asked"] is False
+    html = tmp_path / "r.html"
+    assert runner.invoke(app, ["report", "--no-census", "-c", cfg, "--html", str(html)]).exit_code == 0
+    assert 'id="plot-time-to-action"' not in html.read_text() and "Census not computed" in html.read_text()

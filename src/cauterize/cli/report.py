@@ -64,12 +64,16 @@ def _print(r: dict) -> None:
     from cauterize.report.render import view
 
     v = view(r)
-    cols = (0, 1, 2, 3, 4, 5, 6, 9, 12)
-    short = ("period", "actioned", "surfaced first", "pre-post", "<10 fol.", "med h", "p90 h", "ret/susp", "census")
+    cols = (0, 1, 2, 3, 4, 5, 6, 7)
+    short = ("period", "actioned", "surfaced first", "user reports", "pre-post", "<10 fol.", "med h", "p90 h")
     t = Table(*short, title=f"transparency report: {r['platform']}, per {r['period']}", title_justify="left")
     for row in v["period_rows"]:
         t.add_row(*(row[i] for i in cols))
     console.print(t)
+    t2 = Table("period", "returns/susp.", "return min", "relink min", "census (90% interval)", "appeals / overturned")
+    for row in v["period_rows_2"]:
+        t2.add_row(*(row[i] for i in (0, 1, 2, 3, 4, 6)))
+    console.print(t2)
     for label, value, note in v["headline"]:
         console.print(f"{label}: [bold]{value}[/] {note}")
     console.print(f"census: {v['census_note']}")

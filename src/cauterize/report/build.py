@@ -179,7 +179,8 @@ def build_report(
         "review": F.review_figures(cases, appeals_in, now),
         "census": {
             "available": bool(census and census.get("available")),
-            "why": (census or {}).get("why", "not computed (--no-census)"),
+            "asked": census is not None,
+            "why": None if census is None else census.get("why"),
             "method": (census or {}).get("method"),
             "seeds": (census or {}).get("seeds"),
             "days": census_days,

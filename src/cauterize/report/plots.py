@@ -100,9 +100,19 @@ def return_latency_png(latency: list[float], relink: list[float]) -> bytes | Non
     ):
         if values:
             v = np.array(values, float)
-            ax.hist(v, bins=min(30, max(5, len(v) // 2)), color=colour, alpha=0.8)
+            # A few returns days later would squash the rest into one bar: draw up to the p95 and
+            # say how many lie beyond it (and how many came before the suspension, a backup
+            # account made in advance or a wrong link).
+            top = max(float(np.quantile(v, 0.95)), 1.0)
+            shown = v[(v >= 0) & (v <= top)]
+            ax.hist(shown, bins=np.linspace(0, top, min(30, max(5, len(shown) // 2)) + 1), color=colour, alpha=0.8)
+            ax.set_xlim(0, top * 1.02)
             ax.axvline(float(np.median(v)), color="k", lw=1, label=f"median {float(np.median(v)):.0f} min")
             ax.legend(fontsize=8)
+            beyond, before = int((v > top).sum()), int((v < 0).sum())
+            if beyond or before:
+                note = f"{beyond} beyond {top:.0f} min" + (f", {before} negative" if before else "")
+                ax.text(0.98, 0.6, note + " (not drawn)", ha="right", transform=ax.transAxes, fontsize=8)
         else:
             ax.text(0.5, 0.5, "none", ha="center", va="center", transform=ax.transAxes)
         ax.set_title(title, fontsize=10)

@@ -82,19 +82,25 @@ GROUP_HEAD = [
 PERIOD_HEAD = [
     "Period",
     "Actioned",
-    "Surfaced before a report",
+    "Surfaced by cauterize before a report",
+    "Reported by users before action",
     "Before first post",
     "Before 10 followers",
     "Creation → action, median h",
     "p90 h",
     "Followers reached",
     "Reposts before action",
+]
+PERIOD_HEAD_2 = [
+    "Period",
     "Returns per suspension",
     "Return latency, median min",
     "Relink, median min",
     "Census end of period (90% interval)",
+    "Census created / suspended",
     "Appeals filed / overturned",
-    "Trusted flagged",
+    "Trusted flagged / actioned",
+    "Overturned / reinstated",
 ]
 
 
@@ -106,7 +112,11 @@ def view(
     ret = o["returns"]
     headline = [
         ("Accounts actioned", _num(o["accounts_actioned"]), ", ".join(f"{k}: {v}" for k, v in o["by_source"].items())),
-        ("Surfaced by cauterize before any user report", _pct(o["surfaced_before_report"]), ""),
+        (
+            "Surfaced by cauterize before any user report",
+            _pct(o["surfaced_before_report"]),
+            f"baseline, users reported before the action: {_pct(o['reported_by_users'])}",
+        ),
         ("Actioned before their first post", _pct(o["before_first_post"]), ""),
         ("Actioned before 10 observed followers", _pct(o["before_10_followers"]), ""),
         (
@@ -136,18 +146,27 @@ def view(
             p["period"],
             _num(p["accounts_actioned"]),
             _pct(p["surfaced_before_report"]),
+            _pct(p["reported_by_users"]),
             _pct(p["before_first_post"]),
             _pct(p["before_10_followers"]),
             _num(p["hours_creation_to_action"]["median"]),
             _num(p["hours_creation_to_action"]["p90"]),
             _num(p["reach_before_action"]["followers_total"]),
             _num(p["reach_before_action"]["reposts_total"]),
+        ]
+        for p in report["periods"]
+    ]
+    periods_2 = [
+        [
+            p["period"],
             _num(p["returns"]["replacement_rate"], 2),
             _num(p["returns"]["minutes_suspension_to_return"]["median"]),
             _num(p["returns"]["minutes_creation_to_relink"]["median"]),
             _census_cell(p["census"]),
+            f"{p['census']['created']} / {p['census']['suspended']}" if p["census"] else "—",
             f"{p['appeals']['filed']} / {p['appeals']['overturned']}",
-            _num(p["collateral"]["trusted_flagged"]),
+            f"{p['collateral']['trusted_flagged']} / {p['collateral']['trusted_actioned']}",
+            f"{p['collateral']['overturned_on_appeal']} / {p['collateral']['reinstated']}",
         ]
         for p in report["periods"]
     ]
@@ -176,6 +195,9 @@ def view(
         "headline": headline,
         "period_head": PERIOD_HEAD,
         "period_rows": periods,
+        "period_head_2": PERIOD_HEAD_2,
+        "period_rows_2": periods_2,
+        "as_of": report["as_of"][:19].replace("T", " ") + " UTC",
         "group_head": GROUP_HEAD,
         "by_rule": _group_rows(report["by_rule"]),
         "by_network": _group_rows(report["by_network"]),
@@ -189,8 +211,16 @@ def view(
             for k, v in (images or {}).items()
         ],
         "plots_note": plots_note,
-        "census_note": report["census"]["method"] if report["census"]["available"] else report["census"]["why"],
+        "census_note": _census_note(report["census"]),
     }
+
+
+def _census_note(c: dict[str, Any]) -> str:
+    if c["available"]:
+        return f"Method: {c['method']}"
+    if not c.get("asked"):
+        return "Census not computed (asked not to)."
+    return f"Census unavailable: {c['why']}"
 
 
 def data_uri(png: bytes) -> str:
