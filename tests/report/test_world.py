@@ -105,10 +105,23 @@ def test_followers_and_reposts_before_action_match_the_raw_stream(world, daily):
         ref = e.get("repost_of") if e["kind"] == "post_created" else None
         if ref and ref.get("account_id") in sus and t < sus[ref["account_id"]]:
             reposts[ref["account_id"]] += 1
-    under_10 = sum(1 for k in sus if max(followers[k], 0) < 10)
+    # The newest profile snapshot of each account with its follower count, if it came before the action.
+    newest: dict[str, tuple[datetime, int | None]] = {}
+    for e in world.events:
+        if e["kind"] in ("account_created", "profile_changed") and e["actor"] in sus:
+            t = _t(e["time"])
+            if e["actor"] not in newest or t >= newest[e["actor"]][0]:
+                newest[e["actor"]] = (t, e.get("followers_count"))
+    seen = {}
+    for k in sus:
+        seen[k] = max(followers[k], 0)
+        t, n = newest.get(k, (None, None))
+        if n is not None and t <= sus[k]:
+            seen[k] = max(seen[k], n)
+    under_10 = sum(1 for k in sus if seen[k] < 10)
     reach = daily["overall"]["reach_before_action"]
     assert daily["overall"]["before_10_followers"]["n"] == under_10
-    assert reach["followers_total"] == sum(max(followers[k], 0) for k in sus)
+    assert reach["followers_total"] == sum(seen.values())
     assert reach["reposts_total"] == sum(reposts.values())
 
 

@@ -85,16 +85,20 @@ def build_actioned(conn: Connection, platform: str, networks: dict[str, str] | N
     ids = sorted(actions)
     a, p, r, e = s.accounts, s.posts, s.reports, s.edges
     created: dict[str, datetime | None] = {}
+    #: The platform's follower count from the newest profile, with that profile's time.
+    profile: dict[str, tuple[int | None, datetime | None]] = {}
     first_post: dict[str, datetime] = {}
     first_report: dict[str, datetime] = {}
     follows: dict[str, list[tuple[datetime, int]]] = {}
     reposts: dict[str, list[datetime]] = {}
     for chunk in _chunks(ids):
-        created.update(
-            conn.execute(
-                select(a.c.account_id, a.c.created_at).where(a.c.platform == platform, a.c.account_id.in_(chunk))
-            ).all()
-        )
+        for acc, t, n, at in conn.execute(
+            select(a.c.account_id, a.c.created_at, a.c.followers_count, a.c.profile_at).where(
+                a.c.platform == platform, a.c.account_id.in_(chunk)
+            )
+        ):
+            created[acc] = t
+            profile[acc] = (n, at)
         first_post.update(
             _min_by(conn, p.c.account_id, p.c.created_at, (p.c.platform == platform, p.c.account_id.in_(chunk)))
         )
@@ -114,7 +118,12 @@ def build_actioned(conn: Connection, platform: str, networks: dict[str, str] | N
     for acc in ids:
         at, source = actions[acc]
         dec = decisions.get(acc)
-        seen = sum(step for t, step in follows.get(acc, ()) if t <= at)
+        seen = max(sum(step for t, step in follows.get(acc, ()) if t <= at), 0)
+        # Follows made before the feed began are never seen as edges; a profile the platform sent
+        # before the action says how many there were then. Both undercount; take the larger.
+        count, profile_at = profile.get(acc, (None, None))
+        if count is not None and profile_at is not None and profile_at <= at:
+            seen = max(seen, count)
         out.append(
             Actioned(
                 account_id=acc,
@@ -125,7 +134,7 @@ def build_actioned(conn: Connection, platform: str, networks: dict[str, str] | N
                 first_report_at=first_report.get(acc),
                 first_decision_at=dec[0] if dec else None,
                 rule=dec[1] if dec else None,
-                followers_at_action=max(seen, 0),
+                followers_at_action=seen,
                 reposts_before_action=sum(1 for t in reposts.get(acc, ()) if t < at),
                 network=(networks or {}).get(acc),
             )
