@@ -19,12 +19,13 @@ CANNOT_KNOW = (
     " never appeared in it is in no figure, and the census estimates only the network it can reach.",
     "Suspensions the platform never reported: an account the platform acted on without an"
     " enforcement event is counted only if cauterize or a reviewer acted too.",
-    "Followers only as observed: follows minus unfollows seen in the feed before the action; follows"
-    " made before the feed began are missing, so 'before 10 followers' is an upper bound on the share.",
+    "Followers only as observed: the larger of follows minus unfollows seen in the feed and the count"
+    " in the newest profile the platform sent before the action; both undercount, so 'before 10"
+    " followers' is an upper bound on the share.",
     "Creation times only where an account_created event was seen; the others are counted in"
     " 'creation unknown' and left out of the time-to-action figures rather than guessed.",
-    "Returns only as linked: a replacement cauterize never linked to its suspended parent is not a"
-    " return here, so the replacement rate is a floor.",
+    "Returns only as linked: a replacement cauterize never linked is missing and a wrong link is"
+    " counted, so the replacement rate is an estimate in both directions, not a floor.",
     "Whether an action was right: overturned appeals are the only measured errors; an action nobody"
     " appealed is not thereby correct.",
 )
