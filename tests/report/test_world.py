@@ -170,6 +170,20 @@ def test_returns_and_their_latency_match_the_signals_and_the_truth(world, daily)
     assert daily["overall"]["lineages"]["max_depth"] >= 1 and depth >= 1
 
 
+def test_the_edit_distance_baseline_counts_what_the_naive_rule_links_on_the_raw_stream(world, daily):
+    from cauterize.evaluation.naive import naive_decisions
+
+    sus = suspended(world)
+    flags = [
+        d for d in naive_decisions(world.root / "world.jsonl") if d.signals[0].evidence["parent_account_id"] in sus
+    ]
+    base = daily["overall"]["returns_edit_distance_baseline"]
+    assert base["returns_linked"] == len(flags)
+    assert base["replacement_rate"] == round(len(flags) / len(sus), 4)
+    per_period = sum(p["returns_edit_distance_baseline"]["returns_linked"] for p in daily["periods"])
+    assert per_period == len(flags)
+
+
 def test_collateral_counts_trusted_accounts_cauterize_flagged(world, daily):
     confounders = {k for k, a in world.truth.items() if a["label"] == "confounder"}
     flagged = {a for (a,) in world.sql("select distinct account_id from decisions")}

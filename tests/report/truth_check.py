@@ -64,7 +64,9 @@ def truth_figures(truth: dict) -> dict:
         "actioned": len(sus),
         "replacement_rate": len(children) / len(sus) if sus else None,
         "return_median_min": float(np.median(latency)) if latency else None,
-        "before_10_followers": sum(f < 10 for f in known) / len(known) if known else None,
+        "before_10_followers": (
+            f"{sum(f < 10 for f in known) / len(known):.2f} of {len(known)}" if known else "not recorded"
+        ),
         "before_first_post": sum(
             1 for k, t in sus.items() if acc[k]["first_post_at"] is None or t < _t(acc[k]["first_post_at"])
         )
@@ -96,9 +98,13 @@ def one_world(root: Path, generator: str, seed: int, accounts: int, days: float)
         "world": f"{generator} seed {seed}",
         "actioned": (o["accounts_actioned"], t["actioned"]),
         "replacement_rate": (o["returns"]["replacement_rate"], t["replacement_rate"]),
+        "edit_distance_baseline": (o["returns_edit_distance_baseline"]["replacement_rate"], t["replacement_rate"]),
         "return_median_min": (o["returns"]["minutes_suspension_to_return"]["median"], t["return_median_min"]),
         "before_first_post": (o["before_first_post"]["share"], t["before_first_post"]),
-        "before_10_followers": (o["before_10_followers"]["share"], t["before_10_followers"]),
+        "before_10_followers": (
+            f"{o['before_10_followers']['share']:.2f} of {o['before_10_followers']['of']}",
+            t["before_10_followers"],
+        ),
         "census_days_covered": f"{covered}/{len(days_in)}",
     }
 
@@ -113,7 +119,14 @@ def main() -> None:
     def f(v: object) -> str:
         return "—" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)
 
-    cols = ["actioned", "replacement_rate", "return_median_min", "before_first_post", "before_10_followers"]
+    cols = [
+        "actioned",
+        "replacement_rate",
+        "edit_distance_baseline",
+        "return_median_min",
+        "before_first_post",
+        "before_10_followers",
+    ]
     print("| world | " + " | ".join(f"{c} (report / truth)" for c in cols) + " | census interval covers truth |")
     print("|---" * (len(cols) + 2) + "|")
     for generator in ("cauterize", "atproto"):

@@ -74,6 +74,15 @@ def _census_period(days: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def _naive(rows: list[F.Return], suspensions: int, baseline: Any) -> dict[str, Any] | None:
+    if baseline is None:
+        return None
+    return {
+        "returns_linked": len(rows),
+        "replacement_rate": round(len(rows) / suspensions, 4) if suspensions else None,
+    }
+
+
 def build_report(
     store: Any,
     platform: str,
@@ -83,9 +92,11 @@ def build_report(
     *,
     is_trusted: Callable[[str, str], bool] | None = None,
     census: dict[str, Any] | None = None,
+    baseline: list[tuple[str, str, datetime]] | None = None,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """Every figure of docs/report.md for ``[start, end)``, per period and overall."""
+    """Every figure of docs/report.md for ``[start, end)``, per period and overall. ``baseline``:
+    the edit-distance rule's links (child, parent, time), counted beside cauterize's returns."""
     if period not in F.PERIODS:
         raise ValueError(f"period must be one of {', '.join(F.PERIODS)}, not {period!r}")
     now = now or datetime.now(UTC)
@@ -104,6 +115,12 @@ def build_report(
 
     actioned = [a for a in actioned_all if F.in_window(a.action_at, start, end)]
     returns = [r for r in returns_all if F.in_window(ret_time(r), start, end)]
+    naive = [
+        F.Return(child, parent, None, at, action_at.get(parent))
+        for child, parent, at in baseline or []
+        if F.in_window(action_at.get(parent) or at, start, end)
+    ]
+
     flagged_in = [(acc, t) for acc, t in flagged if F.in_window(t, start, end)]
     appeals_in = [a for a in appeals if F.in_window(a["created_at"], start, end)]
     census_days = [
@@ -114,12 +131,14 @@ def build_report(
     times = (
         [a.action_at for a in actioned]
         + [ret_time(r) for r in returns]
+        + [ret_time(r) for r in naive]
         + [t for _, t in flagged_in]
         + [datetime.fromisoformat(d["day"]).replace(tzinfo=UTC) for d in census_days]
     )
     key = lambda t: F.period_label(F.period_start(t, period), period)  # noqa: E731
     by_period_actions = F.group_by(actioned, lambda a: key(a.action_at))
     by_period_returns = F.group_by(returns, lambda r: key(ret_time(r)))
+    by_period_naive = F.group_by(naive, lambda r: key(ret_time(r)))
     by_period_census = F.group_by(census_days, lambda d: key(datetime.fromisoformat(d["day"]).replace(tzinfo=UTC)))
     by_period_flags = F.group_by(flagged_in, lambda x: key(x[1]))
     by_period_appeals = F.group_by(appeals_in, lambda a: key(a["created_at"]))
@@ -138,6 +157,7 @@ def build_report(
                 "start": p.isoformat(),
                 **F.actioned_figures(acts),
                 "returns": F.return_figures(by_period_returns.get(label, []), len(acts)),
+                "returns_edit_distance_baseline": _naive(by_period_naive.get(label, []), len(acts), baseline),
                 "census": _census_period(by_period_census.get(label, [])),
                 "appeals": F.appeal_figures(by_period_appeals.get(label, [])),
                 "collateral": {
@@ -162,6 +182,7 @@ def build_report(
         "overall": {
             **F.actioned_figures(actioned),
             "returns": F.return_figures(returns, len(actioned)),
+            "returns_edit_distance_baseline": _naive(naive, len(actioned), baseline),
             "lineages": F.lineage_figures((r.account_id, r.parent_id) for r in returns),
             "collateral": {
                 "trusted_flagged": len(all_flags & trusted),

@@ -49,6 +49,12 @@ def _num(v: Any, digits: int = 1) -> str:
     return f"{v:,}"
 
 
+def _baseline(b: dict[str, Any] | None) -> str:
+    if b is None:
+        return "not computed"
+    return f"{_num(b['replacement_rate'], 2)} ({b['returns_linked']})"
+
+
 def _census_cell(c: dict[str, Any] | None) -> str:
     if not c:
         return "—"
@@ -94,6 +100,7 @@ PERIOD_HEAD = [
 PERIOD_HEAD_2 = [
     "Period",
     "Returns per suspension",
+    "Edit-distance baseline",
     "Return latency, median min",
     "Relink, median min",
     "Census end of period (90% interval)",
@@ -127,7 +134,8 @@ def view(
         (
             "Returns linked per suspension",
             _num(ret["replacement_rate"], 2),
-            f"{ret['returns_linked']} returns, deepest lineage {o['lineages']['max_depth']}",
+            f"{ret['returns_linked']} returns, deepest lineage {o['lineages']['max_depth']};"
+            f" edit-distance baseline: {_baseline(o['returns_edit_distance_baseline'])}",
         ),
         (
             "Return latency / time to relink (median)",
@@ -160,6 +168,7 @@ def view(
         [
             p["period"],
             _num(p["returns"]["replacement_rate"], 2),
+            _baseline(p["returns_edit_distance_baseline"]),
             _num(p["returns"]["minutes_suspension_to_return"]["median"]),
             _num(p["returns"]["minutes_creation_to_relink"]["median"]),
             _census_cell(p["census"]),

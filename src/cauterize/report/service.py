@@ -49,9 +49,12 @@ def report_for(
     census: bool = True,
     rounds: int | None = None,
     now: datetime | None = None,
+    baseline: bool = True,
 ) -> dict[str, Any]:
     from cauterize.network import persist
+    from cauterize.report.baseline import edit_distance_links
 
     plat = persist.default_platform(store, platform)
     c = census_for(store, network_settings(cfg), plat, rounds) if census else None
-    return build_report(store, plat, period, start, end, is_trusted=trusted_check(cfg), census=c, now=now)
+    b = edit_distance_links(store, plat) if baseline else None
+    return build_report(store, plat, period, start, end, is_trusted=trusted_check(cfg), census=c, baseline=b, now=now)
