@@ -5,8 +5,9 @@
 #
 # simulates the world (seed 5), ingests it with the repository's cauterize.toml (its own store
 # under OUTDIR), exports the decisions and runs `cauterize eval`. The report lands in
-# OUTDIR/report.md and OUTDIR/report.json. Use seeds the link model was not trained on
-# (training used 11 and 12 on small, 21 and 22 on a reduced medium world).
+# OUTDIR/report.md and OUTDIR/report.json (with the naive edit-distance rule beside cauterize's
+# ban-evasion figures). link-lr-4 was trained on randomised worlds only (bench/evasion_train.sh);
+# bench/evasion_worlds.sh runs many worlds, including the second generator, in one go.
 #
 # TRUSTED=1 gives the policy the platform's list of known watchers (journalists, researchers,
 # counter-messaging, monitors, news desks, police, government; not parody or look-alike
