@@ -79,6 +79,9 @@ def test_accounts_actioned_per_day_match_the_truth(world, daily):
     assert {k: v for k, v in got.items() if v} == dict(expected)
     assert daily["overall"]["accounts_actioned"] == sum(expected.values())
     assert daily["overall"]["by_source"] == {"platform": sum(expected.values())}
+    for p in daily["periods"]:  # per period, the rules and networks split the same accounts
+        assert sum(g["accounts_actioned"] for g in p["by_rule"].values()) == p["accounts_actioned"]
+        assert sum(g["accounts_actioned"] for g in p["by_network"].values()) == p["accounts_actioned"]
 
 
 def test_time_to_action_and_before_first_post_match_the_truth(world, daily):
@@ -139,6 +142,11 @@ def test_surfaced_before_report_matches_decisions_and_raw_reports(world, daily):
         d = first_decision.get(k)
         if d is not None and d <= t and (k not in first_report or d < first_report[k]):
             n += 1
+    rules = Counter()
+    for k in sus:
+        rows = world.sql(f"select rule from decisions where account_id = '{k}' order by event_time, id limit 1")
+        rules[rows[0][0] if rows else "(no cauterize decision)"] += 1
+    assert {r: g["accounts_actioned"] for r, g in daily["by_rule"].items()} == dict(rules)
     assert daily["overall"]["surfaced_before_report"] == {
         "n": n,
         "of": len(sus),

@@ -74,6 +74,29 @@ def _census_period(days: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def _rule(a: F.Actioned) -> str:
+    return a.rule or "(no cauterize decision)"
+
+
+def _network(a: F.Actioned) -> str:
+    return a.network or "(not mapped)"
+
+
+def _compact(groups: dict[str, list[F.Actioned]]) -> dict[str, dict[str, Any]]:
+    """Per period and group, the headline figures only (the full set is in the overall groups)."""
+    out = {}
+    for k, rows in groups.items():
+        f = F.actioned_figures(rows)
+        out[k] = {
+            "accounts_actioned": f["accounts_actioned"],
+            "surfaced_before_report": f["surfaced_before_report"],
+            "before_first_post": f["before_first_post"],
+            "before_10_followers": f["before_10_followers"],
+            "hours_creation_to_action": f["hours_creation_to_action"],
+        }
+    return out
+
+
 def _naive(rows: list[F.Return], suspensions: int, baseline: Any) -> dict[str, Any] | None:
     if baseline is None:
         return None
@@ -156,6 +179,8 @@ def build_report(
                 "period": label,
                 "start": p.isoformat(),
                 **F.actioned_figures(acts),
+                "by_rule": _compact(F.group_by(acts, _rule)),
+                "by_network": _compact(F.group_by(acts, _network)),
                 "returns": F.return_figures(by_period_returns.get(label, []), len(acts)),
                 "returns_edit_distance_baseline": _naive(by_period_naive.get(label, []), len(acts), baseline),
                 "census": _census_period(by_period_census.get(label, [])),
@@ -191,13 +216,8 @@ def build_report(
                 "overturned_on_appeal": sum(a["status"] == "overturned" for a in appeals_in),
             },
         },
-        "by_rule": {
-            k: F.actioned_figures(v)
-            for k, v in F.group_by(actioned, lambda a: a.rule or "(no cauterize decision)").items()
-        },
-        "by_network": {
-            k: F.actioned_figures(v) for k, v in F.group_by(actioned, lambda a: a.network or "(not mapped)").items()
-        },
+        "by_rule": {k: F.actioned_figures(v) for k, v in F.group_by(actioned, _rule).items()},
+        "by_network": {k: F.actioned_figures(v) for k, v in F.group_by(actioned, _network).items()},
         "review": F.review_figures(cases, appeals_in, now),
         "census": {
             "available": bool(census and census.get("available")),
