@@ -70,7 +70,9 @@ def first_decisions(conn: Connection, platform: str) -> dict[str, tuple[datetime
     """Account -> (event time, rule) of cauterize's first decision on it, whatever the action."""
     d = s.decisions
     out: dict[str, tuple[datetime, Any]] = {}
-    for acc, t, rule in conn.execute(select(d.c.account_id, d.c.event_time, d.c.rule).where(d.c.platform == platform)):
+    # Ties in time go to the decision stored first, so the rule shown does not depend on the backend.
+    q = select(d.c.account_id, d.c.event_time, d.c.rule).where(d.c.platform == platform).order_by(d.c.id)
+    for acc, t, rule in conn.execute(q):
         _keep_first(out, acc, t, rule)
     return out
 
