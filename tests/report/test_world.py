@@ -267,3 +267,9 @@ def test_on_the_second_generator_without_creation_events_nothing_is_guessed(tmp_
     html = tmp_path / "r.html"
     assert runner.invoke(app, ["report", "--no-census", "-c", cfg, "--html", str(html)]).exit_code == 0
     assert 'id="plot-time-to-action"' not in html.read_text() and "Census not computed" in html.read_text()
+
+
+def test_an_empty_store_is_refused_with_a_reason(tmp_path):
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    res = runner.invoke(app, ["report", "-c", str(tmp_path / "cauterize.toml")])
+    assert res.exit_code == 1 and "no accounts yet" in res.output
