@@ -66,3 +66,14 @@ def test_the_console_shows_a_bidi_override_in_a_handle_instead_of_obeying_it(app
     page = client.get(f"/cases/{case['id']}")
     assert page.status_code == 200
     assert RLO not in page.text and "ash&lt;U+202E&gt;nem_nehsa" in page.text
+
+
+def test_a_right_to_left_override_does_not_escape_the_look_alike_fold():
+    from cauterize.evasion.handles import compact, skeleton, visual_order
+
+    # Stored as "ashen_" + RLO + "aidem": shown to every reader as "ashen_media".
+    hidden = f"ashen_{RLO}aidem"
+    assert visual_order(hidden) == "ashen_media"
+    assert skeleton(hidden) == skeleton("ashen_media")
+    assert compact(f"ashen_{RLO}aidem\u202c7") == compact("ashen_media7")
+    assert visual_order("plain_handle") == "plain_handle"

@@ -26,10 +26,23 @@ _DOUBLES = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouwy]+")
 
 
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_OVERRIDDEN = re.compile("\u202e([^\u202c\u2069]*)[\u202c\u2069]?")
+
+
+def visual_order(text: str) -> str:
+    """The text as a reader sees it: a right-to-left override reverses what follows it (up to
+    its terminator), so ``ashen_<RLO>aidem`` reads ``ashen_media``; other bidi controls go."""
+    if not _BIDI.search(text):
+        return text
+    return _BIDI.sub("", _OVERRIDDEN.sub(lambda m: m.group(1)[::-1], text))
+
+
 @lru_cache(maxsize=200_000)
 def ascii_fold(text: str) -> str:
-    """Lower-case ASCII: compatibility forms, homoglyphs from other scripts, transliteration."""
-    return anyascii(unicodedata.normalize("NFKC", text)).lower()
+    """Lower-case ASCII: the visual order of bidi overrides, compatibility forms, homoglyphs from
+    other scripts, transliteration."""
+    return anyascii(unicodedata.normalize("NFKC", visual_order(text))).lower()
 
 
 @lru_cache(maxsize=200_000)
