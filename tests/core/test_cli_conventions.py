@@ -104,3 +104,14 @@ def test_ingest_explains_late_events_and_inputs_with_nothing_to_ingest():
     assert run_notes(RunSummary(records=10, events_parsed=100, late=1), 300) == []
     (empty,) = run_notes(RunSummary(records=1), 300)
     assert "nothing was stored" in empty
+
+
+def test_sim_takes_the_format_names_ingest_takes(tmp_path):
+    out = tmp_path / "w.jsonl"
+    result = CliRunner().invoke(
+        app, ["sim", "--format", "twitter-v2", "--accounts", "50", "--days", "0.2", "--seed", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    first = out.read_text().splitlines()[0]
+    assert '"data"' in first or '"includes"' in first  # a Twitter v2 page, not canonical JSONL
+    assert CliRunner().invoke(app, ["sim", "--format", "friendster", "--out", str(out)]).exit_code != 0

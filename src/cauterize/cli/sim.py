@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from cauterize.cli.common import untrusted
+
 console = Console()
 err_console = Console(stderr=True)
 
@@ -29,7 +31,12 @@ def sim_command(
         int | None, typer.Option(help="Ordinary accounts at the start (overrides the scenario).")
     ] = None,
     days: Annotated[float | None, typer.Option(help="Simulated days (overrides the scenario).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (canonical), twitter_v2 or jetstream.")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="jsonl (canonical), twitter-v2 or jetstream (the names `ingest --format` takes)."
+        ),
+    ] = "jsonl",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     randomise: Annotated[
         bool,
@@ -51,8 +58,10 @@ def sim_command(
     from cauterize.sim.config import WorldConfig, load_scenario
     from cauterize.sim.run import FORMATS, simulate
 
+    # The same spelling as `ingest --format` (twitter-v2) is accepted, and the old one kept.
+    fmt = {f.replace("_", "-"): f for f in FORMATS}.get(fmt.replace("_", "-"), fmt)
     if fmt not in FORMATS:
-        err_console.print(f"[red]unknown format {fmt!r}[/]; choose from {', '.join(FORMATS)}")
+        err_console.print(untrusted(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}"))
         raise typer.Exit(2)
     try:
         cfg = load_scenario(scenario) if scenario else WorldConfig()
