@@ -92,3 +92,36 @@ def test_an_oversized_body_is_refused_before_it_is_held(server):
 
     streamed = httpx.post(f"{url}/v1/ingest", content=chunks(), timeout=30)
     assert streamed.status_code == 413
+
+
+def test_the_served_console_ingests_in_its_own_process_and_survives_its_death(tmp_path):
+    import os
+    import signal
+
+    from fastapi.testclient import TestClient
+
+    from cauterize.web.app import create_console_app
+    from tests.conftest import ev, jsonl
+    from tests.web.conftest import make_world_config
+
+    cfg = make_world_config(tmp_path)
+    app = create_console_app(cfg, ingest_process=True)
+    pipeline = app.state.svc._pipeline
+    try:
+        assert pipeline._proc.pid != os.getpid()
+        client = TestClient(app)
+        headers = {"Authorization": f"Bearer {app.state.svc.users.create_token('alice', 't')}"}
+        body = jsonl(ev("account_created", "w1", "W1", 900, handle="worker_made"))
+        r = client.post("/v1/ingest", content=body, headers=headers)
+        assert r.status_code == 200 and r.json()["events_new"] == 1
+        assert app.state.store.account("testnet", "W1")["handle"] == "worker_made"
+        # The worker dies (OOM killer, an operator's kill): the request in flight is told to
+        # retry, a new worker takes the next one.
+        os.kill(pipeline._proc.pid, signal.SIGKILL)
+        pipeline._proc.join(5)
+        r = client.post("/v1/ingest", content=jsonl(ev("follow", "w2", "W1", 901, target="C")), headers=headers)
+        assert r.status_code == 503 and r.headers["retry-after"]
+        r = client.post("/v1/ingest", content=jsonl(ev("follow", "w2", "W1", 901, target="C")), headers=headers)
+        assert r.status_code == 200 and r.json()["events_new"] == 1
+    finally:
+        pipeline.close()

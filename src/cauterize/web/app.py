@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -24,6 +25,7 @@ from cauterize.review.service import ReviewService
 from cauterize.web.api import build_router
 from cauterize.web.deps import require
 from cauterize.web.ingest_api import ingest_router
+from cauterize.web.ingest_worker import WorkerPipeline
 from cauterize.web.pages import LoginThrottle, NeedLogin, build_pages, templates
 from cauterize.web.ratelimit import RateLimiter, credential_key
 from cauterize.web.security import SESSION_COOKIE, Sessions
@@ -58,7 +60,7 @@ DOCS_HEADERS = {
 log = logging.getLogger("cauterize.web")
 
 
-def _background_loop(svc: ReviewService):  # type: ignore[no-untyped-def]
+def _background_loop(svc: ReviewService, pipeline: Any = None):  # type: ignore[no-untyped-def]
     """Every 5 s: retry sink deliveries, and open cases for decisions other processes wrote."""
 
     @asynccontextmanager
@@ -80,15 +82,21 @@ def _background_loop(svc: ReviewService):  # type: ignore[no-untyped-def]
         finally:
             stop.set()
             thread.join(timeout=10)
+            close = getattr(pipeline, "close", None)
+            if close is not None:
+                close()
 
     return lifespan
 
 
-def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
+def create_console_app(cfg: Config, *, background: bool = False, ingest_process: bool | None = None) -> FastAPI:
+    """``background``: run the review loop (deliveries, syncs) as ``cauterize serve`` does.
+    ``ingest_process`` (default: as ``background``): run the pipeline in its own process."""
     from cauterize.app import build_pipeline, open_store
 
     store = open_store(cfg)
-    pipeline = build_pipeline(cfg, store)
+    pipeline: Any = WorkerPipeline(cfg) if (background if ingest_process is None else ingest_process) else None
+    pipeline = pipeline or build_pipeline(cfg, store)
     svc = ReviewService(cfg, store)
     pipeline_lock = threading.Lock()
     svc.attach_pipeline(pipeline, pipeline_lock)
@@ -96,7 +104,7 @@ def create_console_app(cfg: Config, *, background: bool = False) -> FastAPI:
     # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from the installed
     # package instead of a CDN (a review console often runs where the internet is not).
     app = FastAPIOffline(
-        lifespan=_background_loop(svc) if background else None,
+        lifespan=_background_loop(svc, pipeline) if background else None,
         title="cauterize review console",
         version="0.1.0",
         summary="Cases, queues, actions, appeals, escalation and audit over cauterize's decisions.",

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from cauterize.config import Config
 from cauterize.ingest.registry import adapters
 from cauterize.ingest.sources import BytesSource
+from cauterize.web.ingest_worker import WorkerDied
 
 
 def ingest_router(
@@ -59,6 +60,8 @@ def ingest_router(
             raise HTTPException(503, "ingest busy: too many runs queued; retry later", headers={"Retry-After": "5"})
         try:
             return await run_in_threadpool(_run, source, fmt)
+        except WorkerDied as exc:
+            raise HTTPException(503, f"{exc}; send the request again", headers={"Retry-After": "5"}) from None
         finally:
             waiting.release()
 
