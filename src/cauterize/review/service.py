@@ -67,9 +67,20 @@ class ReviewService:
 
         if min_interval and time.monotonic() - self._last_sync < min_interval:
             return []
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
         with self._lock:
             self._last_sync = time.monotonic()
-            touched = cases.sync(self.engine, self.settings, now)
+            try:
+                touched = cases.sync(self.engine, self.settings, now)
+            except (IntegrityError, OperationalError) as exc:
+                # Another process (the console's ingest worker, a CLI run) synced the same
+                # decisions at the same moment: its transaction won, ours rolled back whole.
+                # (A store that is really down says so on the next sync, and in the log here.)
+                import logging
+
+                logging.getLogger("cauterize.review").warning("case sync skipped: %s", exc)
+                return []
             if touched:
                 actions.auto_execute(
                     self.engine, touched, self.sinks, self.settings.daily_caps, self.settings.shadow, now

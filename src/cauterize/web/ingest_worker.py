@@ -49,9 +49,14 @@ class RemoteSummary:
 
 def _serve(cfg: Config, requests: Any, responses: Any) -> None:
     from cauterize.app import build_pipeline, open_store
+    from cauterize.review.service import ReviewService
 
     store = open_store(cfg)
     pipeline = build_pipeline(cfg, store)
+    # Cases are opened here too, right after each run: turning a large push's decisions into
+    # cases is as CPU-bound as the run itself, and in the server it slowed every page.
+    svc = ReviewService(cfg, store)
+    svc.attach_pipeline(pipeline, threading.Lock())
     while True:
         item = requests.get()
         if item is None:
@@ -59,6 +64,7 @@ def _serve(cfg: Config, requests: Any, responses: Any) -> None:
         sources, fmt = item
         try:
             summary = pipeline.run([BytesSource(data, name, limit) for name, data, limit in sources], fmt)
+            svc.sync()
             responses.put((True, summary.as_dict()))
         except Exception as exc:  # answered to the caller, the worker goes on
             responses.put((False, f"{type(exc).__name__}: {exc}"))
