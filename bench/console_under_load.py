@@ -2,9 +2,9 @@
 
     python bench/console_under_load.py [--clients 20] [--events 100000] [--seconds 60] [--dir DIR]
 
-Prepares (or reuses) the demo world of ``cauterize demo --dir DIR``, serves the console with
-uvicorn on a free local port (a real server, one process, as ``cauterize serve`` runs it), and then,
-at the same time:
+Prepares (or reuses) the demo world of ``cauterize demo --dir DIR``, serves the console in a
+child process with uvicorn on a free local port, exactly as ``cauterize serve`` runs it (review
+loop on, pipeline in its own ingest process), and then, from this process, at the same time:
 
 * one client POSTs ``--events`` generated canonical events to ``/v1/ingest`` (bench/gen_events.py's
   mix, in one request, so the pipeline holds its lock for the whole run);
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -51,7 +52,22 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(len(xs) * q))] if xs else float("nan")
 
 
+def _config(directory: Path):  # type: ignore[no-untyped-def]
+    cfg = prepare_demo(directory, quiet=True)
+    cfg.server = {**cfg.server, "rate_limit_per_minute": {"client": 10**7, "credential": 10**7}}
+    cfg.max_record_bytes = max(cfg.max_record_bytes, 64 * 1024 * 1024)
+    return cfg
+
+
+def _serve_child(directory: Path, port: int) -> None:
+    app = create_console_app(_config(directory), background=True)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
 def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve-child":
+        _serve_child(Path(sys.argv[2]), int(sys.argv[3]))
+        return
     ap = argparse.ArgumentParser()
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--events", type=int, default=100_000)
@@ -60,18 +76,27 @@ def main() -> None:
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory() if args.dir is None else None
     directory = args.dir or Path(tmp.name)  # type: ignore[union-attr]
-    cfg = prepare_demo(directory, quiet=True)
-    cfg.server = {**cfg.server, "rate_limit_per_minute": {"client": 10**7, "credential": 10**7}}
-    cfg.max_record_bytes = max(cfg.max_record_bytes, 64 * 1024 * 1024)
+    cfg = _config(directory)
     body = b"".join(encode_event(e) + b"\n" for e in generate(args.events, seed=3))
-    app = create_console_app(cfg, background=True)
-    token = app.state.svc.users.create_token("reviewer", "bench")
+    from cauterize.app import open_store
+    from cauterize.review.auth import Users
+
+    store = open_store(cfg)
+    token = Users(store.engine).create_token("reviewer", "bench")
+    store.close()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
+    server = subprocess.Popen([sys.executable, __file__, "--serve-child", str(directory), str(port)])
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            raise SystemExit("the console did not start")
+        time.sleep(0.2)
     clients = [_login(base) for _ in range(args.clients)]
 
     ingest_window: list[float] = []
@@ -107,7 +132,8 @@ def main() -> None:
     stop.set()
     for w in workers:
         w.join(timeout=30)
-    server.should_exit = True
+    server.terminate()
+    server.wait(30)
     span = ingest_window[1] - ingest_window[0]
     print(f"{args.clients} reviewers loading /queues/ban_evasion; milliseconds")
     print(f"{'phase':28} {'requests':>9} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>8}")

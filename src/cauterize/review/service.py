@@ -69,6 +69,11 @@ class ReviewService:
             return []
         from sqlalchemy.exc import IntegrityError, OperationalError
 
+        remote = getattr(self._pipeline, "remote_sync", None)
+        if remote is not None:  # the console's ingest process does every write (web/ingest_worker.py)
+            with self._lock:
+                self._last_sync = time.monotonic()
+                return remote()  # type: ignore[no-any-return]
         with self._lock:
             self._last_sync = time.monotonic()
             try:

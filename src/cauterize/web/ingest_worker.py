@@ -63,6 +63,9 @@ def _serve(cfg: Config, requests: Any, responses: Any) -> None:
             break
         sources, fmt = item
         try:
+            if sources is None:  # a sync asked for by the server: every write stays in this process
+                responses.put((True, {"touched": svc.sync()}))
+                continue
             summary = pipeline.run([BytesSource(data, name, limit) for name, data, limit in sources], fmt)
             svc.sync()
             responses.put((True, summary.as_dict()))
@@ -87,7 +90,15 @@ class WorkerPipeline:
         self._proc.start()
 
     def run(self, sources: Sequence[BytesSource], fmt: Any = "auto", progress: Any = None) -> RemoteSummary:
-        payload = [(s.name, s.data, s.max_record_bytes) for s in sources]
+        return RemoteSummary(self._ask([(s.name, s.data, s.max_record_bytes) for s in sources], fmt))
+
+    def remote_sync(self) -> list[int]:
+        """Open cases for new decisions in the worker, queued behind any run in progress: the
+        server itself never holds the store's write lock for a sync (SQLite has one writer, and
+        a sync in the busy server process held it long enough to stall the worker's batches)."""
+        return list(self._ask(None, "sync").get("touched", []))
+
+    def _ask(self, payload: Any, fmt: Any) -> dict[str, Any]:
         with self._lock:
             self._requests.put((payload, fmt if isinstance(fmt, str) else fmt.name))
             while True:
@@ -100,7 +111,7 @@ class WorkerPipeline:
                         raise WorkerDied("the ingest process ended during the run; it was restarted") from None
         if not ok:
             raise RuntimeError(answer)
-        return RemoteSummary(answer)
+        return dict(answer)
 
     def close(self) -> None:
         if self._proc.is_alive():
