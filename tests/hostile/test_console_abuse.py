@@ -215,3 +215,21 @@ def test_a_token_is_revoked_from_the_cli_and_stops_working(app, world_cfg):
     assert CliRunner().invoke(cli, ["users", "revoke", "bob", "nightly-script"], env=env).exit_code == 0
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert CliRunner().invoke(cli, ["users", "revoke", "bob", "nightly-script"], env=env).exit_code == 1
+
+
+def test_the_queue_page_shows_one_screen_and_pages_on(app, monkeypatch):
+    import cauterize.web.pages as pages
+
+    monkeypatch.setattr(pages, "QUEUE_PAGE", 1)
+    client = TestClient(app)
+    login(client, "alice")
+    total = len(client.get("/api/v1/queues/ban_evasion/cases", headers=token_for(app, "alice")).json())
+    first = client.get("/queues/ban_evasion").text
+    assert first.count('class="case-link"') == 1
+    if total > 1:
+        assert 'id="next-page"' in first
+        second = client.get("/queues/ban_evasion?page=2").text
+        assert 'id="prev-page"' in second and second.count('class="case-link"') == 1
+    else:
+        assert 'id="next-page"' not in first
+    assert client.get("/queues/ban_evasion?page=0").status_code == 422
