@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from cauterize.app import build_pipeline, open_store
 from cauterize.config import Config
+
+# Property-based tests draw the same examples on every run by default, so CI is never red by
+# chance; `HYPOTHESIS_PROFILE=explore pytest` draws new ones to hunt for bugs.
+settings.register_profile("default", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
