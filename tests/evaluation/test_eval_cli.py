@@ -110,3 +110,46 @@ def test_eval_reports_bad_input(tmp_path: Path) -> None:
     (tmp_path / "d.jsonl").write_text("")
     result = runner.invoke(app, ["eval", "--truth", str(tmp_path / "t.json"), "--decisions", str(tmp_path / "d.jsonl")])
     assert result.exit_code == 2
+
+
+def test_eval_scores_only_the_simulated_platform(tmp_path: Path) -> None:
+    scenario = tmp_path / "tiny.toml"
+    scenario.write_text('scenario = "tiny"\nseed = 4\ndays = 1.0\n[benign]\naccounts = 300\n')
+    events, truth = tmp_path / "events.jsonl", tmp_path / "truth.json"
+    assert (
+        runner.invoke(
+            app, ["sim", "--scenario", str(scenario), "--out", str(events), "--truth", str(truth), "-q"]
+        ).exit_code
+        == 0
+    )
+    decisions = tmp_path / "decisions.jsonl"
+    n = oracle_decisions(truth, decisions)
+    # The bundled sample's decisions land in the same store when both are ingested into one.
+    stray = {
+        "decision_id": n + 1,
+        "platform": "demo",
+        "account_id": "100",
+        "handle": "ashen_media",
+        "action": "suspend",
+        "policy": "p",
+        "policy_version": "1",
+        "rule": "r",
+        "reason": "x",
+        "event_id": "s1",
+        "post_id": None,
+        "event_time": "2024-03-01T09:00:00Z",
+        "decided_at": "2024-03-01T09:00:00Z",
+        "evidence": {"signals": []},
+    }
+    with decisions.open("a") as fp:
+        fp.write(json.dumps(stray) + "\n")
+    out_json = tmp_path / "report.json"
+    result = runner.invoke(
+        app,
+        ["eval", "--truth", str(truth), "--decisions", str(decisions), "--json", str(out_json)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 decision(s) about other platforms (demo) left out" in result.output
+    rep = json.loads(out_json.read_text())
+    assert rep["decisions"] == n and rep["harm_total"]["flagged"] == 0 and rep["benign_flagged"] == 0

@@ -145,6 +145,21 @@ def eval_command(
     except (OSError, ValueError, KeyError) as exc:
         err_console.print(f"[red]input error:[/] {exc}")
         raise typer.Exit(2) from None
+    # Only the simulated platform is scored: decisions about accounts of another platform (a
+    # sample ingested into the same store) are not harm against this world's truth.
+    platforms = {a.platform for a in t.accounts.values()}
+    other = [x for x in d if x.platform not in platforms]
+    if other:
+        d = [x for x in d if x.platform in platforms]
+        if s is not None:
+            s = [x for x in s if x.platform in platforms]
+        console.print(
+            untrusted(
+                f"scoring platform(s) {', '.join(sorted(platforms))} only: {len(other)} decision(s) about "
+                f"other platforms ({', '.join(sorted({x.platform for x in other}))}) left out"
+            ),
+            soft_wrap=True,
+        )
     followers = None
     if events is not None:
         missing = [a.key for a in t.accounts.values() if a.is_replacement and a.followers is None]
