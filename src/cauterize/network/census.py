@@ -60,6 +60,8 @@ class CensusDay:
     followers: int
     #: The estimate divided by the threshold's held-out recall (non-seed members only).
     corrected: float | None = None
+    #: The data ends during this day: its created/suspended counts cover part of it only.
+    partial: bool = False
 
 
 def days_between(start: float, end: float) -> list[datetime]:
@@ -114,6 +116,7 @@ def census(
     bootstrap: list[np.ndarray] | list[Rerun] | None = None,
     is_seed: np.ndarray | None = None,
     recall: float | None = None,
+    now: float | None = None,
 ) -> list[CensusDay]:
     """Per day: the members' count and its interval (see the module docstring). ``bootstrap``
     holds reruns (plain masks count with recall 1); ``is_seed`` marks the confirmed accounts,
@@ -150,6 +153,7 @@ def census(
                 created=int((member & (created >= start) & (created < end)).sum()),
                 followers=int(followers[act].sum()),
                 corrected=None if not recall else n_seed + (est - n_seed) / max(MIN_RECALL, recall),
+                partial=now is not None and now < end,
             )
         )
     return out

@@ -32,6 +32,14 @@ def census_plot(days: Sequence[CensusDay], path: str | Path, title: str, method:
     ax.bar(
         [i + width / 2 for i in x], [d.suspended for d in days], width, color="tab:gray", alpha=0.7, label="suspended"
     )
+    from matplotlib.ticker import MaxNLocator
+
+    partial = [i for i, d in enumerate(days) if d.partial]
+    for i in partial:
+        # A day the data ends in: its counts cover part of it, so it is shaded, not read as a drop.
+        for a in (ax, ax2):
+            a.axvspan(i - 0.5, i + 0.5, color="0.85", alpha=0.6, zorder=0)
+        ax.annotate("partial day", (i, 0), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=7)
     ax.set_ylabel("accounts")
     ax.set_title(title)
     ax.legend(loc="upper right", fontsize=8)
@@ -39,6 +47,10 @@ def census_plot(days: Sequence[CensusDay], path: str | Path, title: str, method:
     ax2.plot(x, [d.followers for d in days], "s-", color="tab:purple")
     ax2.set_ylabel("followers reached")
     ax2.grid(alpha=0.3)
+    # Counts: whole numbers, from zero (a flat series made matplotlib centre the axis on it).
+    for a in (ax, ax2):
+        a.yaxis.set_major_locator(MaxNLocator(integer=True))
+        a.set_ylim(0, max(a.get_ylim()[1], 1))
     ax2.set_xticks(x, labels, rotation=30, ha="right")
     import textwrap
 

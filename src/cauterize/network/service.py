@@ -164,7 +164,7 @@ def run_census(a: Analysis, rounds: int, rng_seed: int = 0) -> tuple[list[Census
     method = METHOD.format(thr=r.member_closeness, b=len(boot), recall=recall)
     is_seed = np.zeros(len(member), bool)
     is_seed[r.seeds] = True
-    out = census(member, created, f["suspended"], f["followers"], days, reruns, is_seed, pooled)
+    out = census(member, created, f["suspended"], f["followers"], days, reruns, is_seed, pooled, now=a.graph.now)
     return out, method
 
 
