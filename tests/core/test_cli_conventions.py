@@ -115,3 +115,21 @@ def test_sim_takes_the_format_names_ingest_takes(tmp_path):
     first = out.read_text().splitlines()[0]
     assert '"data"' in first or '"includes"' in first  # a Twitter v2 page, not canonical JSONL
     assert CliRunner().invoke(app, ["sim", "--format", "friendster", "--out", str(out)]).exit_code != 0
+
+
+def test_table_commands_take_json(tmp_path):
+    import json
+
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "80"}
+    cfg = ["-c", str(REPO / "cauterize.toml")]
+    sample = str(REPO / "samples" / "demo-world.jsonl")
+    ran = CliRunner().invoke(app, ["ingest", "-q", "--json", *cfg, sample], env=env)
+    assert ran.exit_code == 0
+    summary = json.loads(ran.output.splitlines()[-1])
+    assert summary["events_new"] > 0 and summary["dead_letters"] >= 1 and "notes" in summary
+    dead = CliRunner().invoke(app, ["dead-letters", "--json", *cfg], env=env)
+    rows = [json.loads(line) for line in dead.output.splitlines() if line.strip()]
+    assert len(rows) == summary["dead_letters"] and all(r["reason"] for r in rows)
+    tree = CliRunner().invoke(app, ["lineage", "@ashen_media", "--json", *cfg], env=env)
+    (lineage,) = [json.loads(line) for line in tree.output.splitlines() if line.strip()]
+    assert any(i["handle"] == "ashen_media" for i in lineage["incarnations"])

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from cauterize.cli.common import console, err_console
+from cauterize.cli.common import console, err_console, untrusted
 
 banks_app = typer.Typer(help="Hash banks of known material: import, export, list, match.", no_args_is_help=True)
 
@@ -86,7 +86,11 @@ def export(
 
 
 @banks_app.command("list")
-def list_(banks: Annotated[list[Path], typer.Argument(help="Bank files.")], fmt: FormatOption = None) -> None:
+def list_(
+    banks: Annotated[list[Path], typer.Argument(help="Bank files.")],
+    fmt: FormatOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per bank and signal type.")] = False,
+) -> None:
     """Banks, their entry counts per signal type, and labels."""
     t = Table("bank", "signal type", "entries", "labels")
     for b in _load(banks, fmt):
@@ -96,8 +100,12 @@ def list_(banks: Annotated[list[Path], typer.Argument(help="Bank files.")], fmt:
             row[0] += 1  # type: ignore[operator]
             row[1].update(b.labels_of(e))  # type: ignore[union-attr]
         for st, (n, labels) in sorted(per.items()):
-            t.add_row(b.name, st, str(n), ", ".join(sorted(labels)))  # type: ignore[arg-type]
-    console.print(t)
+            if as_json:
+                print(json.dumps({"bank": b.name, "signal_type": st, "entries": n, "labels": sorted(labels)}))  # type: ignore[arg-type]
+            else:
+                t.add_row(untrusted(b.name), st, str(n), untrusted(", ".join(sorted(labels))))  # type: ignore[arg-type]
+    if not as_json:
+        console.print(t)
 
 
 @banks_app.command("match")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from cauterize.cli.common import ConfigOption, console, err_console, get_config
+from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
+from cauterize.display import visible
 
 evasion_app = typer.Typer(help="Ban-evasion linking: train the link model.", no_args_is_help=True)
 
@@ -82,6 +85,7 @@ def lineage(
     ref: Annotated[str, typer.Argument(help="Account id or @handle of any incarnation.")],
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
     min_probability: Annotated[float, typer.Option(help="Ignore weaker links (default: the review threshold).")] = 0.3,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per lineage, for scripts.")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Print an actor's family tree: every linked incarnation with dates and follower counts."""
@@ -90,10 +94,42 @@ def lineage(
     store = open_store(get_config(config))
     matches = store.find_accounts(ref, platform)
     if not matches:
-        err_console.print(f"no account matches {ref!r}")
+        err_console.print(untrusted(f"no account matches {ref!r}"))
         raise typer.Exit(1)
     for plat, account_id in matches:
-        console.print(_tree(store, plat, account_id, min_probability))
+        if as_json:
+            print(json.dumps(_lineage_json(store, plat, account_id, min_probability), default=str, sort_keys=True))
+        else:
+            console.print(_tree(store, plat, account_id, min_probability))
+
+
+def _lineage_json(store: Any, plat: str, account_id: str, min_probability: float) -> dict[str, Any]:
+    links = {c: pl for c, pl in store.evasion_links(plat).items() if pl[1] >= min_probability}
+    members, frontier = {account_id}, [account_id]
+    while frontier:  # every account linked to this one, either way
+        acct = frontier.pop()
+        for child, (parent, _p) in links.items():
+            for other in ((child,) if parent == acct else ()) + ((parent,) if child == acct else ()):
+                if other not in members:
+                    members.add(other)
+                    frontier.append(other)
+    out = []
+    for acct in sorted(members):
+        row = store.account(plat, acct) or {}
+        parent, prob = links.get(acct, (None, None))
+        out.append(
+            {
+                "account_id": acct,
+                "handle": row.get("handle"),
+                "created_at": row.get("created_at"),
+                "status": row.get("status"),
+                "status_at": row.get("status_at"),
+                "followers": max(row.get("followers_count") or 0, store.followers_seen(plat, acct)),
+                "parent_account_id": parent,
+                "link_probability": prob,
+            }
+        )
+    return {"platform": plat, "account_id": account_id, "incarnations": out}
 
 
 def _tree(store: Any, plat: str, account_id: str, min_probability: float) -> Tree:
@@ -114,7 +150,7 @@ def _tree(store: Any, plat: str, account_id: str, min_probability: float) -> Tre
         prob = links.get(acct, (None, None))[1]
         status = row.get("status", "?")
         bits = [
-            f"[bold]@{row.get('handle') or '?'}[/] ({acct})",
+            f"[bold]@{escape(visible(row.get('handle') or '?'))}[/] ({escape(visible(acct))})",
             f"created {_fmt(row.get('created_at'))}",
             status if status == "active" else f"{status} {_fmt(row.get('status_at'))}",
             f"followers {max(row.get('followers_count') or 0, store.followers_seen(plat, acct))}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -87,6 +88,9 @@ def ingest(
     fmt: Annotated[str, typer.Option("--format", "-f", help=_formats_help())] = "auto",
     config: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's summary as one JSON object instead of a table.")
+    ] = False,
     option: Annotated[
         list[str] | None,
         typer.Option("--option", "-o", help="KEY=VALUE passed to the format's adapter (repeatable), e.g. kind=tweets."),
@@ -153,6 +157,10 @@ def ingest(
         except StoreBusy as exc:
             err_console.print(untrusted(str(exc)))
             raise typer.Exit(3) from None
+    if as_json:
+        print(json.dumps({**summary.as_dict(), "notes": run_notes(summary, cfg.reorder_window_seconds)}, default=str))
+        store.close()
+        return
     console.print(summary_table(summary))
     for note in run_notes(summary, cfg.reorder_window_seconds):
         console.print(Text(note), soft_wrap=True)
