@@ -233,3 +233,13 @@ def test_the_queue_page_shows_one_screen_and_pages_on(app, monkeypatch):
     else:
         assert 'id="next-page"' not in first
     assert client.get("/queues/ban_evasion?page=0").status_code == 422
+
+
+def test_the_case_network_tab_draws_the_graph_without_a_script(app):
+    client = TestClient(app)
+    login(client, "alice")
+    case_id = re.search(r'href="/cases/(\d+)"', client.get("/queues/ban_evasion").text).group(1)
+    page = client.get(f"/cases/{case_id}").text
+    figure = page[page.index('id="case-graph"') : page.index("</figure>", page.index('id="case-graph"'))]
+    assert figure.count("<circle") >= 2 and "<line" in figure and "<script" not in figure
+    assert "@" in figure  # accounts are labelled by handle

@@ -19,6 +19,7 @@ from cauterize.display import visible
 from cauterize.policy.actions import REVIEW_ACTIONS
 from cauterize.review import actions, alerts, appeals, audit, backtest, casefile, cases, metrics
 from cauterize.review.auth import _USERNAME, Principal
+from cauterize.web.case_graph import case_graph
 from cauterize.web.deps import CaseId, _clean, answering_refusals, evidence_package_response
 from cauterize.web.security import PRELOGIN_COOKIE, SESSION_COOKIE, csrf_ok, principal_from
 
@@ -289,6 +290,7 @@ def build_pages() -> APIRouter:
             open_appeal=open_appeal,
             audit_rows=audit.entries(svc.engine, case_id=case_id),
             next_case=nxt,
+            graph=case_graph(file["network"], {x["account_id"] for x in file["people"]}) if file["network"] else None,
             done={"action": done, "created": n, "held": held, "acts": acts[-n:] if n else []} if done else None,
         )
 
