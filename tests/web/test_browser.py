@@ -111,6 +111,10 @@ def test_reviewer_compares_parent_and_child_and_suspends_the_lineage(site):
     assert hit >= 1
     _go(driver, _css(driver, "#confirm-action")[0])
     assert _css(driver, "#case-status")[0].text == "actioned"
+    # The page opens at the top with what was done, not scrolled to the audit trail.
+    done = _css(driver, "#action-done")[0]
+    assert "suspend" in done.text and f"{hit} account" in done.text
+    assert driver.execute_script("return window.scrollY") == 0
     audit_rows = [r.text for r in _css(driver, "#audit-table tbody tr")]
     assert any("reviewer" in r and "action" in r and "suspend" in r for r in audit_rows), audit_rows
     actions = [r.text for r in _css(driver, "#actions-table tbody tr")]
@@ -193,3 +197,15 @@ def test_a_lead_reads_the_transparency_report_with_its_plots(site, tmp_path):
     driver.get(out.as_uri())
     for plot in ("plot-census", "plot-time-to-action", "plot-return-latency"):
         assert driver.execute_script(f"return document.getElementById('{plot}').naturalWidth") > 100, plot
+
+
+def test_the_case_network_tab_draws_its_graph_in_the_browser(site):
+    base, driver, directory = site
+    _login(driver, base, "lead")
+    driver.get(directory.joinpath("case_url").read_text())
+    graphs = _css(driver, "#case-graph svg")
+    if not graphs:
+        pytest.skip("this case has no stored interactions to draw")
+    box = driver.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", graphs[0])
+    assert box[0] > 300 and box[1] > 150
+    assert len(_css(driver, "#case-graph circle")) >= 2
