@@ -133,3 +133,14 @@ def test_table_commands_take_json(tmp_path):
     tree = CliRunner().invoke(app, ["lineage", "@ashen_media", "--json", *cfg], env=env)
     (lineage,) = [json.loads(line) for line in tree.output.splitlines() if line.strip()]
     assert any(i["handle"] == "ashen_media" for i in lineage["incarnations"])
+
+
+def test_models_info_reads_at_80_columns_and_as_json():
+    import json
+
+    narrow = CliRunner().invoke(app, ["models", "info"], env={"COLUMNS": "80"})
+    assert narrow.exit_code == 0
+    assert "model: propaganda-fast@" in narrow.output and "sha256: " in narrow.output
+    assert "propagan…" not in narrow.output  # no cut cells
+    rows = [json.loads(x) for x in CliRunner().invoke(app, ["models", "info", "--json"]).output.splitlines()]
+    assert {r["model"] for r in rows} >= {"metrics"} and all(len(r["sha256"]) == 64 for r in rows)

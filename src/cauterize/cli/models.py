@@ -156,31 +156,45 @@ def eval_command(
 
 
 @models_app.command("info")
-def info_command(models: DirOption = None) -> None:
-    """List the model files: name, version, size, SHA-256, weights, thresholds."""
+def info_command(
+    models: DirOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file, for scripts.")] = False,
+) -> None:
+    """List the model files: name, version, size, SHA-256, weights, calibration, thresholds."""
+    from rich.console import Group
+    from rich.panel import Panel
+
     from cauterize.content.linear import LinearTextModel
     from cauterize.content.shipped import shipped_files
 
     directory = models or _packaged_dir()
-    table = Table("file", "model", "bytes", "sha256", "weights", "calibration", "cascade")
+    blocks = []
     for name, size in shipped_files(directory):
         raw = (directory / name).read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()[:16]
+        row: dict[str, Any] = {"file": name, "bytes": size, "sha256": hashlib.sha256(raw).hexdigest()}
         if name.endswith(".json.gz"):
             model = LinearTextModel.load_bytes(raw)
-            weights = str(len(model.word_weights) + len(model.char_weights))
-            table.add_row(
-                name,
-                model.model_id,
-                str(size),
-                digest,
-                weights,
-                f"a={model.platt_a} b={model.platt_b}",
-                json.dumps(model.meta.get("cascade", "")),
-            )
+            row |= {
+                "model": model.model_id,
+                "weights": len(model.word_weights) + len(model.char_weights),
+                "calibration": {"a": model.platt_a, "b": model.platt_b},
+                "cascade": model.meta.get("cascade"),
+            }
         else:
-            table.add_row(name, "metrics", str(size), digest, "", "", "")
-    console.print(table)
+            row["model"] = "metrics"
+        if as_json:
+            print(json.dumps(row, sort_keys=True))
+            continue
+        # One block per file, one fact per line: readable at 80 columns, where a seven-column
+        # table cut every cell.
+        lines = [
+            f"{k}: {v if not isinstance(v, dict) else json.dumps(v, sort_keys=True)}"
+            for k, v in row.items()
+            if k != "file" and v is not None
+        ]
+        blocks.append(Panel("\n".join(lines), title=name, title_align="left", expand=False))
+    if not as_json:
+        console.print(Group(*blocks))
 
 
 def register(app: typer.Typer) -> None:
