@@ -34,6 +34,12 @@ def test_the_readme_tour_works_on_a_fresh_directory(tmp_path, monkeypatch):
         assert result.exit_code == 0, (args, result.output[-2000:])
         return result.output
 
+    # 0. The first command of the README, without its server: a world simulated, processed and
+    # ready for the console (the server part is the browser tests' business).
+    _in_readme(".venv/bin/cauterize demo")
+    out = ok("demo", "--no-serve", "--dir", str(tmp_path / "demo"))
+    assert "ready: log in at" in out and (tmp_path / "demo" / "data" / "cauterize.db").exists()
+
     # 1. The sample, end to end on the command line (with the repository's config, as in the README).
     (tmp_path / "samples").symlink_to(REPO / "samples")
     (tmp_path / "cauterize.toml").symlink_to(REPO / "cauterize.toml")
