@@ -175,6 +175,13 @@ def test_trusted_accounts_are_marked_where_a_reviewer_can_act_on_them(app):
     preview = client.get(f"/cases/{case_id}/preview?action=suspend&scope=lineage").text
     row = next(line for line in preview.split("<tr") if "@" in line and "TRUSTED" in line)
     assert "trusted-row" in row
+    # The bulk list of a coordinated cluster marks them too.
+    svc.cfg.policy = {**svc.cfg.policy, "trusted": ["testnet:f1"]}
+    svc._policy = None
+    cluster = client.get(f"/cases/{case_id}").text
+    form = cluster[cluster.index('id="cluster-form"') : cluster.index("</form>", cluster.index('id="cluster-form"'))]
+    label = next(part for part in form.split("<label") if 'value="f1"' in part)
+    assert "TRUSTED" in label
 
 
 def test_a_runaway_client_is_slowed_down_not_the_reviewers(world_cfg):
