@@ -224,3 +224,17 @@ def test_the_audit_page_names_accounts_and_the_api_docs_render_offline(site):
 
     WebDriverWait(driver, 15).until(lambda d: d.find_elements("css selector", ".opblock"))
     assert len(_css(driver, ".opblock")) > 10
+
+
+def test_a_reviewer_on_a_lead_page_gets_a_page_and_badges_say_what_they_compare(site):
+    base, driver, directory = site
+    _login(driver, base, "reviewer")
+    driver.get(f"{base}/rules")
+    body = driver.find_element("tag name", "body").text
+    assert "403" in body and "lead" in body and not body.lstrip().startswith("{")
+    driver.get(directory.joinpath("case_url").read_text())
+    badges = [b.text for b in _css(driver, ".acct-card .facts .tag")]
+    assert badges and all(("parent" in b or "child" in b or b == "no avatar known") for b in badges), badges
+    # Every account of this lineage was suspended in the first test: nothing left to suspend.
+    if all("suspended" in s.text for s in _css(driver, ".acct-card .handle .status")):
+        assert not _css(driver, "#act-suspend") and _css(driver, "#all-suspended")
