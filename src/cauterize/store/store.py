@@ -25,6 +25,16 @@ from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
 from cauterize.store.writer_lock import writer_lock
 
 
+def _id_chunks(keys: Sequence[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
+    """(platform, up to ``_LOOKUP_CHUNK`` event ids of it), for lookups by the unique index."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, event_id in keys:
+        by_platform.setdefault(platform, []).append(event_id)
+    for platform, ids in by_platform.items():
+        for i in range(0, len(ids), _LOOKUP_CHUNK):
+            yield platform, ids[i : i + _LOOKUP_CHUNK]
+
+
 def _sqlite_time(t: datetime) -> str:
     # The exact text SQLAlchemy's SQLite DATETIME writes and parses, so reads and SQL comparisons
     # agree. Fixed-width UTC text: it sorts and compares like the times it holds.
@@ -171,31 +181,21 @@ class Store:
         found: set[tuple[str, str]] = set()
         if not keys:
             return found
-        by_platform: dict[str, list[str]] = {}
-        for platform, event_id in keys:
-            by_platform.setdefault(platform, []).append(event_id)
         with self.engine.connect() as conn:
-            for platform, ids in by_platform.items():
-                for i in range(0, len(ids), _LOOKUP_CHUNK):
-                    found.update((platform, r[0]) for r in self._lookup_ids(conn, platform, ids[i : i + _LOOKUP_CHUNK]))
+            for platform, ids in _id_chunks(keys):
+                found.update((platform, r[0]) for r in self._lookup_ids(conn, platform, ids))
         return found
 
     def event_payloads(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
         """The stored payload of each of these (platform, event_id) pairs the store holds."""
         e = s.events
         out: dict[tuple[str, str], bytes] = {}
-        by_platform: dict[str, list[str]] = {}
-        for platform, event_id in keys:
-            by_platform.setdefault(platform, []).append(event_id)
         with self.engine.connect() as conn:
-            for platform, ids in by_platform.items():
-                for i in range(0, len(ids), _LOOKUP_CHUNK):
-                    rows = conn.execute(
-                        select(e.c.event_id, e.c.payload).where(
-                            e.c.platform == platform, e.c.event_id.in_(ids[i : i + _LOOKUP_CHUNK])
-                        )
-                    )
-                    out.update(((platform, r.event_id), bytes(r.payload)) for r in rows)
+            for platform, ids in _id_chunks(keys):
+                rows = conn.execute(
+                    select(e.c.event_id, e.c.payload).where(e.c.platform == platform, e.c.event_id.in_(ids))
+                )
+                out.update(((platform, r.event_id), bytes(r.payload)) for r in rows)
         return out
 
     def _lookup_ids(self, conn: Connection, platform: str, ids: list[str]) -> Any:
