@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import igraph as ig
 import numpy as np
 
 
@@ -28,6 +27,8 @@ def leiden(
     local = np.full(n, -1, np.int64)
     idx = np.flatnonzero(member)
     local[idx] = np.arange(len(idx))
+    import igraph as ig  # here, not at import: igraph pulls in its plotting stack (0.35 s a start)
+
     g = ig.Graph(n=len(idx), edges=np.column_stack([local[src[keep]], local[dst[keep]]]), directed=False)
     import random
 

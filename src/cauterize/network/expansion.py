@@ -14,9 +14,12 @@ The cost is one PRPACK solve, linear in edges; it is recomputed on a schedule
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import igraph as ig
 import numpy as np
+
+if TYPE_CHECKING:
+    import igraph as ig
 
 #: Membership propagates along promotion only: reposts and shout-outs of new accounts spread the
 #: network's content and accounts; a follow is weak (audiences and watchers follow too, and with a
@@ -46,6 +49,8 @@ ALL_INTERACTIONS_WEIGHTS: dict[str, float] = {
 def build_graph(n: int, src: np.ndarray, dst: np.ndarray, directed: bool = True) -> ig.Graph:
     """An igraph graph from edge arrays (no attributes; weights are passed to each algorithm)."""
     edges = np.column_stack([src, dst]).astype(np.int64)
+    import igraph as ig  # here, not at import: igraph pulls in its plotting stack (0.35 s a start)
+
     return ig.Graph(n=n, edges=edges, directed=directed)
 
 
