@@ -61,7 +61,7 @@ def why(evidence: Mapping[str, Any], post_text: str | None = None) -> str:
 
 def _record(store: Any, plat: str, account_id: str) -> dict[str, Any]:
     signals = store.signals_for(plat, account_id)
-    texts = {s["post_id"]: store.post_text(plat, s["post_id"]) for s in signals if s.get("post_id")}
+    texts = store.post_texts(plat, [s["post_id"] for s in signals if s.get("post_id")])
     return {
         "platform": plat,
         "account_id": account_id,

@@ -26,7 +26,7 @@ from cauterize.store.writer_lock import writer_lock
 
 
 def _id_chunks(keys: Sequence[tuple[str, str]]) -> Iterator[tuple[str, list[str]]]:
-    """(platform, up to ``_LOOKUP_CHUNK`` event ids of it), for lookups by the unique index."""
+    """(platform, up to ``_LOOKUP_CHUNK`` of its ids), for lookups by a unique index."""
     by_platform: dict[str, list[str]] = {}
     for platform, event_id in keys:
         by_platform.setdefault(platform, []).append(event_id)
@@ -379,12 +379,15 @@ class Store:
             for (payload,) in conn.execution_options(yield_per=5000).execute(q):
                 yield decode_event(payload)
 
-    def post_text(self, platform: str, post_id: str) -> str | None:
+    def post_texts(self, platform: str, post_ids: Sequence[str]) -> dict[str, str]:
+        """post id -> text, for the posts of these ids the store holds (one query per 500)."""
         p = s.posts
+        out: dict[str, str] = {}
         with self.engine.connect() as conn:
-            return conn.execute(
-                select(p.c.text).where(p.c.platform == platform, p.c.post_id == post_id)
-            ).scalar_one_or_none()
+            for _plat, ids in _id_chunks([(platform, x) for x in dict.fromkeys(post_ids)]):
+                rows = conn.execute(select(p.c.post_id, p.c.text).where(p.c.platform == platform, p.c.post_id.in_(ids)))
+                out.update((r.post_id, r.text) for r in rows)
+        return out
 
     def post_author(self, platform: str, post_id: str) -> str | None:
         p = s.posts

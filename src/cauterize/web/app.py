@@ -95,8 +95,8 @@ def create_console_app(cfg: Config, *, background: bool = False, ingest_process:
     from cauterize.app import build_pipeline, open_store
 
     store = open_store(cfg)
-    pipeline: Any = WorkerPipeline(cfg) if (background if ingest_process is None else ingest_process) else None
-    pipeline = pipeline or build_pipeline(cfg, store)
+    own_process = background if ingest_process is None else ingest_process
+    pipeline: Any = WorkerPipeline(cfg) if own_process else build_pipeline(cfg, store)
     svc = ReviewService(cfg, store)
     pipeline_lock = threading.Lock()
     svc.attach_pipeline(pipeline, pipeline_lock)

@@ -53,8 +53,9 @@ def _serve(cfg: Config, requests: Any, responses: Any) -> None:
 
     store = open_store(cfg)
     pipeline = build_pipeline(cfg, store)
-    # Cases are opened here too, right after each run: turning a large push's decisions into
-    # cases is as CPU-bound as the run itself, and in the server it slowed every page.
+    # Cases are opened here too, when the server asks (after each ingest, and on its review
+    # loop): turning a large push's decisions into cases is as CPU-bound as the run itself, and
+    # in the server it slowed every page.
     svc = ReviewService(cfg, store)
     svc.attach_pipeline(pipeline, threading.Lock())
     while True:
@@ -67,7 +68,6 @@ def _serve(cfg: Config, requests: Any, responses: Any) -> None:
                 responses.put((True, {"touched": svc.sync()}))
                 continue
             summary = pipeline.run([BytesSource(data, name, limit) for name, data, limit in sources], fmt)
-            svc.sync()
             responses.put((True, summary.as_dict()))
         except Exception as exc:  # answered to the caller, the worker goes on
             responses.put((False, f"{type(exc).__name__}: {exc}"))
