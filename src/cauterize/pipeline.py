@@ -378,6 +378,15 @@ class Pipeline:
         with self.store.writer():
             return self._run(list(sources), fmt, progress)
 
+    def run_unlocked(self, sources: Iterable[Source], fmt: str | Adapter = "auto") -> RunSummary:
+        """``run`` without the store's one-writer lock, for a caller that coordinates writers itself.
+
+        The stream worker (``cauterize.stream``): each worker owns disjoint partitions keyed by
+        account and every effect is keyed by event id, so workers may write at once; the lock
+        would serialise them. The store has committed everything when this returns.
+        """
+        return self._run(list(sources), fmt, None)
+
     def _run(
         self,
         sources: list[Source],
