@@ -23,6 +23,14 @@ KINDS: dict[str, type[Sink]] = {
 }
 
 
+def _plugin_kinds() -> dict[str, Any]:
+    """Sinks other packages (and ``cauterize.live``) register under the ``cauterize.sinks`` entry points
+    (loaded only when configured: a sink's client library may be an optional extra)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="cauterize.sinks")}
+
+
 class SinkSet(dict[str, Sink]):
     """The configured sinks, with the retry policy their outbox rows follow."""
 
@@ -40,9 +48,12 @@ def build_sinks(
     for raw in configs:
         raw = dict(raw)
         kind = raw.pop("kind", None)
-        if kind not in KINDS:
-            raise ValueError(f"review.sinks: unknown kind {kind!r}; known: {', '.join(KINDS)}")
-        sink = KINDS[kind].from_config(raw, resolve)
+        plugin = _plugin_kinds().get(kind) if kind not in KINDS else None  # type: ignore[arg-type]
+        cls = KINDS.get(kind) or (plugin.load() if plugin is not None else None)  # type: ignore[arg-type]
+        if cls is None:
+            known = ", ".join([*KINDS, *_plugin_kinds()])
+            raise ValueError(f"review.sinks: unknown kind {kind!r}; known: {known}")
+        sink = cls.from_config(raw, resolve)
         if sink.name in out:
             raise ValueError(f"review.sinks: two sinks named {sink.name!r}; give one a name =")
         out[sink.name] = sink
