@@ -307,3 +307,24 @@ def test_calibration_bands_count_each_link_once_at_its_best_score() -> None:
         {"band": "0.9-1.0", "links": 1, "mean_probability": 0.95, "correct_share": 1.0},
     ]
     assert e.brier == pytest.approx(round(((0.95 - 1) ** 2 + 0.4**2) / 2, 4))
+
+
+def test_before_first_post_or_takedown_report() -> None:
+    # A takedown reported late: A1 appears at 65 and posts at 80, but A0's takedown is only
+    # reported at 120. A link found when the report arrives (120) is after the first post, so
+    # it misses "before first post", but is counted by the figure beside it; one found a
+    # minute after the report is counted by neither.
+    truth = hand_truth()
+    a0 = truth.accounts[(P, "A0")]
+    a0.suspended_at = at(120)
+    link = sig("evasion", "evasion.link", 0.9, parent_account_id="A0", rank=1)
+    on_time = evaluate(truth, [parse_decision(decision("A1", "flag_for_review", 120, link))]).evasion
+    assert on_time.before_first_post == 0
+    assert on_time.before_first_post_or_report == 1 and on_time.posted_before_report == 1
+    assert on_time.before_first_post_or_report_share == pytest.approx(0.5)
+    late = evaluate(truth, [parse_decision(decision("A1", "flag_for_review", 121, link))]).evasion
+    assert late.before_first_post == 0 and late.before_first_post_or_report == 0
+    # Where the report came before the first post (A1's own at 170, A2 never posted), the two agree.
+    prompt = evaluate(hand_truth(), [parse_decision(d) for d in hand_decisions()]).evasion
+    assert prompt.posted_before_report == 0
+    assert prompt.before_first_post_or_report == prompt.before_first_post == 2

@@ -83,6 +83,14 @@ class EvasionMetrics:
     calibration: list[dict[str, Any]] = field(default_factory=list)
     brier: float | None = None
     by_technique: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Beside ``before_first_post`` (never instead of it): flagged before the first post, or, for
+    #: a replacement that posted before its parent's takedown was reported, no later than that
+    #: report. Where a platform reports takedowns late, nothing can name a parent that is not yet
+    #: known to be gone; this counts what was possible. ``posted_before_report``: how many
+    #: replacements posted before their parent's takedown was reported.
+    before_first_post_or_report: int = 0
+    before_first_post_or_report_share: float | None = None
+    posted_before_report: int = 0
 
 
 @dataclass
@@ -197,16 +205,24 @@ def _evasion(
     minutes: list[float] = []
     reach: list[float] = []
     before_post = before_10 = correct = first = lineage = linked = 0
+    before_possible = posted_early = 0
     by_tech: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for a in replacements:
         tech = by_tech[a.technique or "unknown"]
         tech[0] += 1
         when = flagged.get(a.key)
+        parent = truth.accounts.get((a.platform, a.parent_account_id)) if a.parent_account_id else None
+        reported = parent.suspended_at if parent is not None else None
+        early = a.first_post_at is not None and reported is not None and a.first_post_at <= reported
+        posted_early += early
         if when is not None:
             tech[1] += 1
             minutes.append((when - a.created_at).total_seconds() / 60.0)
             if a.first_post_at is None or when < a.first_post_at:
                 before_post += 1
+                before_possible += 1
+            elif early and reported is not None and when <= reported:
+                before_possible += 1
             count = a.followers_at(when)
             if count is None and followers is not None and a.key in followers:
                 count = followers[a.key].at(when)
@@ -236,6 +252,9 @@ def _evasion(
         flagged_share=_share(flagged_n, n),
         before_first_post=before_post,
         before_first_post_share=_share(before_post, n),
+        before_first_post_or_report=before_possible,
+        before_first_post_or_report_share=_share(before_possible, n),
+        posted_before_report=posted_early,
         before_10_followers=before_10,
         before_10_followers_share=_share(before_10, n) if reach or not flagged_n else None,
         minutes_to_flag_median=median(minutes),

@@ -48,6 +48,11 @@ def _evasion_rows(r: EvalReport) -> list[tuple[str, str]]:
         ("replacement accounts", fmt(e.replacements)),
         ("flagged", f"{e.flagged} ({fmt(e.flagged_share, pct=True)})"),
         ("flagged before first post", f"{e.before_first_post} ({fmt(e.before_first_post_share, pct=True)})"),
+        (
+            "flagged before first post, or by the parent's takedown report if it posted before it",
+            f"{e.before_first_post_or_report} ({fmt(e.before_first_post_or_report_share, pct=True)}; "
+            f"{e.posted_before_report} posted before the report)",
+        ),
         ("flagged before 10 followers", f"{e.before_10_followers} ({fmt(e.before_10_followers_share, pct=True)})"),
         ("minutes creation → flag, median", fmt(e.minutes_to_flag_median)),
         ("minutes creation → flag, p95", fmt(e.minutes_to_flag_p95)),
@@ -68,6 +73,11 @@ def _versus_rows(r: EvalReport) -> list[tuple[str, str, str]]:
     e, n = r.evasion, r.naive.evasion
     rows = [
         ("flagged before first post", e.before_first_post_share, n.before_first_post_share),
+        (
+            "… or by the takedown report (posted before it)",
+            e.before_first_post_or_report_share,
+            n.before_first_post_or_report_share,
+        ),
         ("flagged before 10 followers", e.before_10_followers_share, n.before_10_followers_share),
         ("right parent", e.correct_parent_share, n.correct_parent_share),
         ("review link precision", e.link_precision, n.link_precision),
