@@ -1,0 +1,1 @@
+"""Where a backfill's partition tasks run. One module per engine; each defines an ``Engine`` subclass."""
