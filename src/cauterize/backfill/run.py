@@ -23,10 +23,11 @@ from cauterize.backfill import usage
 from cauterize.backfill.archive import DEFAULT_PARTITION_BYTES, plan
 from cauterize.backfill.context import ArchiveContext
 from cauterize.backfill.engines.base import Engine
-from cauterize.backfill.score import PartitionResult, ScoringSpec, detectors_for, score_partition
+from cauterize.backfill.score import PartitionResult, ScoringSpec, score_partition
 from cauterize.backfill.sinks import Sink
 from cauterize.backfill.versions import describe
 from cauterize.detectors.base import Detector, Signal
+from cauterize.detectors.registry import build_detectors
 from cauterize.events import decode_event, encode_event
 from cauterize.pipeline import same_content
 from cauterize.policy.base import Policy
@@ -81,10 +82,13 @@ class Report:
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_bytes: dict[str, int] = field(default_factory=dict)
     cores: int = 1
+    #: What the sink adds (events written to the store, its run id).
+    extra: dict[str, Any] = field(default_factory=dict)
     started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def as_dict(self) -> dict[str, Any]:
-        d = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items()}
+        d = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items() if k != "extra"}
+        d.update(self.extra)
         wall = self.seconds.get("total", 0.0)
         cpu = sum(self.cpu_seconds.values())
         d["events_per_s"] = round(self.events_parsed / wall, 1) if wall else None
@@ -103,7 +107,9 @@ def backfill(
     """Score ``archives`` with the detectors ``spec`` names and ``policy``; results go to the sink."""
     t0 = time.perf_counter()
     cpu0 = usage.cpu_seconds()
-    detectors = detectors_for(spec)
+    # Built afresh for every run: the stateful detectors' state is this run's (the workers' cached
+    # instances are the stateless ones only, which hold no state).
+    detectors = build_detectors(spec.detectors)
     versions = describe(detectors)
     versions["policy"] = {"name": policy.name, "version": str(policy.version)}
     sink = sink_for(versions)
@@ -144,6 +150,7 @@ def backfill(
         report.cpu_seconds["workers"] = 0.0  # the tasks ran in this process: counted as the driver's
     t2 = time.perf_counter()
     _ordered(results, detectors, stateful, policy, spec, sink, report)  # type: ignore[arg-type]
+    report.extra.update(sink.finish())
     report.seconds["ordered_pass"] = time.perf_counter() - t2
     report.seconds["total"] = time.perf_counter() - t0
     report.cpu_seconds["driver"] = usage.cpu_seconds() - cpu0

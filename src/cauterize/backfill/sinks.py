@@ -35,6 +35,10 @@ class Sink:
     def dead(self, rows: list[dict[str, Any]]) -> None:
         raise NotImplementedError
 
+    def finish(self) -> dict[str, Any]:
+        """Write what is still buffered; what the run report should say about this sink."""
+        return {}
+
     def close(self, report: dict[str, Any]) -> None:
         raise NotImplementedError
 
@@ -226,7 +230,9 @@ class StoreSink(Sink):
         now = _now()
         self.store.dead_letter([{**r, "run_id": self.run_id, "received_at": now} for r in rows])
 
-    def close(self, report: dict[str, Any]) -> None:
+    def finish(self) -> dict[str, Any]:
         self._flush()
-        report["events_written_to_store"] = self.events_written
+        return {"events_written_to_store": self.events_written, "store_run_id": self.run_id}
+
+    def close(self, report: dict[str, Any]) -> None:
         self.store.finish_run(self.run_id, _now(), report)
