@@ -50,6 +50,8 @@ class Announcement:
     time: datetime
     ref: Ref
     text: str
+    #: Accounts the announcing post mentions ("brother @old_name is now at @new@instance").
+    mentions: tuple[Key, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,7 @@ class Announcement:
             "time": self.time.isoformat(),
             "names": f"{self.ref.family}:{self.ref.handle}",
             "text": self.text[:280],
+            "mentions": [f"{p}:{a}" for p, a in self.mentions],
         }
 
 
@@ -222,6 +225,7 @@ class CrossPlatformEngine:
         self.recent = _KeyIndex()
         #: promoter -> suspended accounts it promoted (the network an announcer belongs to).
         self.promoted: dict[Key, list[Key]] = {}
+        #: Live accounts (any platform) per handle stem and per display-name key.
         self.stem_count: dict[str, int] = {}
         self.name_count: dict[str, int] = {}
         self.domain_count: dict[str, int] = {}
@@ -255,8 +259,16 @@ class CrossPlatformEngine:
     def profile(self, platform: str, acct: str, at: datetime, event_id: str, **fields: Any) -> list[CrossLink]:
         self._clock(at)
         t, new = self._traits(platform, acct, at)
-        old_links = set(t.links)
+        old_links, old_stems, old_name = set(t.links), t.stems(), t.name_key()
         changed = t.set_profile(**fields)
+        if changed and t.suspended_at is None:
+            for st in t.stems() - old_stems:
+                self.stem_count[st] = self.stem_count.get(st, 0) + 1
+            nk = t.name_key()
+            if nk and nk != old_name:
+                self.name_count[nk] = self.name_count.get(nk, 0) + 1
+                if old_name:
+                    self.name_count[old_name] = max(0, self.name_count.get(old_name, 1) - 1)
         if t.handle:
             self.by_handle.put((self.family(platform), handle_key(t.handle)), t.key)
         self._count_links(t, old_links)
@@ -291,9 +303,11 @@ class CrossPlatformEngine:
         t.add_post(at, lang, urls, media)
         self._count_links(t, old_links)
         out: list[CrossLink] = []
+        targets = list(targets)
         for target in targets:
             out += self.interaction(platform, acct, target, at)
-        out += self._announce(t, [text, *urls], "post", post_id, event_id, at)
+        mentioned = tuple((platform, x) for x in targets)
+        out += self._announce(t, [text, *urls], "post", post_id, event_id, at, mentioned)
         if self.is_young(t) and (
             new or t.posts in _RESCORE_POSTS or set(t.media) != old_media or set(t.links) != old_links
         ):
@@ -327,11 +341,12 @@ class CrossPlatformEngine:
         t.suspended_at, t.reason = at, reason
         self.suspended[t.key] = t
         self.registry.add(t)
+        # It no longer counts among the live accounts wearing its name (see ``score.Popularity``).
         for s in t.stems():
-            self.stem_count[s] = self.stem_count.get(s, 0) + 1
+            self.stem_count[s] = max(0, self.stem_count.get(s, 1) - 1)
         nk = t.name_key()
         if nk:
-            self.name_count[nk] = self.name_count.get(nk, 0) + 1
+            self.name_count[nk] = max(0, self.name_count.get(nk, 1) - 1)
         for p in t.promoters:
             _push(self.promoted, p, t.key)
         self.reported.pop(t.key, None)
@@ -360,7 +375,14 @@ class CrossPlatformEngine:
     # -- announcements ----------------------------------------------------------------------------
 
     def _announce(
-        self, t: Traits, texts: list[str], where: str, post_id: str | None, event_id: str, at: datetime
+        self,
+        t: Traits,
+        texts: list[str],
+        where: str,
+        post_id: str | None,
+        event_id: str,
+        at: datetime,
+        mentioned: tuple[Key, ...] = (),
     ) -> list[CrossLink]:
         refs = find_refs(texts)
         if not refs:
@@ -377,7 +399,9 @@ class CrossPlatformEngine:
                 continue
             if len(rows) >= MAX_ANNOUNCEMENTS:
                 continue
-            rows.append(Announcement(t.platform, t.account_id, t.handle, where, post_id, event_id, at, ref, text))
+            rows.append(
+                Announcement(t.platform, t.account_id, t.handle, where, post_id, event_id, at, ref, text, mentioned)
+            )
             mine = self.announced.setdefault(t.key, [])
             if named not in mine:
                 mine.append(named)
@@ -414,6 +438,7 @@ class CrossPlatformEngine:
             k = (a.platform, a.account_id)
             if k in self.suspended:
                 out[k] = None
+            out.update(dict.fromkeys(m for m in a.mentions if m in self.suspended))
             out.update(dict.fromkeys(self.promoted.get(k, ())))
         for named in self.announced.get(t.key, ()):
             k = self.by_handle.get(named)
@@ -438,7 +463,7 @@ class CrossPlatformEngine:
         for k in keys:
             parent = self.suspended[k]
             pfam = self.family(parent.platform)
-            by_parent = [a for a in anns if (a.platform, a.account_id) == k]
+            by_parent = [a for a in anns if (a.platform, a.account_id) == k or k in a.mentions]
             names_parent = any((pfam, handle_key(h)) in own for h in parent.handles)
             by_network = [
                 a

@@ -23,25 +23,27 @@ from rapidfuzz.distance import Indel
 
 from cauterize.actors.traits import Traits, bio_words
 
-BIAS = -5.5
+BIAS = -5.0
 WEIGHTS: dict[str, float] = {
     # The parent named the new account, or the new account named the parent: the strongest tie.
     "announced_by_parent": 6.5,
     # A promoter of the parent named it: the network points at it, not at this parent in particular.
-    "announced_by_network": 3.0,
+    "announced_by_network": 4.0,
     "stem_equal": 2.2,
     "stem_similar": 1.0,
     "display_name_equal": 1.6,
     "avatar_equal": 3.0,
-    "bio_similarity": 2.5,
-    "shared_links": 2.5,
-    "shared_domains": 1.2,
-    "shared_media": 3.0,
+    "bio_similarity": 3.5,
+    "shared_links": 4.0,
+    "shared_domains": 1.5,
+    "shared_media": 4.0,
     "promoters_moved": 1.5,
     "same_language": 0.5,
-    "other_language": -1.0,
+    "other_language": -0.5,
     "same_hours": 0.5,
-    # Popularity: log2 of the number of suspended accounts sharing the stem / display name.
+    # Popularity: log2 of the number of other live (not suspended) accounts, on any platform, that
+    # share the stem / display name: a name many people wear says little. The parent's own earlier
+    # incarnations are suspended, so a network's own reuse of a name is not counted against it.
     "stem_popularity": -0.6,
     "display_popularity": -0.4,
 }
@@ -67,7 +69,7 @@ MIN_POSTS_FOR_HOURS = 8
 
 @dataclass(frozen=True, slots=True)
 class Popularity:
-    """How many suspended accounts share a key (how specific a match on it is)."""
+    """How many live accounts share a key (how specific a match on it is); the child counts itself."""
 
     stems: Mapping[str, int]
     names: Mapping[str, int]
@@ -102,7 +104,7 @@ def features(
     common = {s for s in cstems & pstems if len(s) >= MIN_STEM}
     if common:
         f["stem_equal"] = 1.0
-        f["stem_popularity"] = math.log2(max(1, min(pop.stems.get(s, 1) for s in common)))
+        f["stem_popularity"] = math.log2(max(1, min(pop.stems.get(s, 1) for s in common) - 1))
     elif cstems and pstems:
         best = max(Indel.normalized_similarity(a, b) for a in cstems for b in pstems if a and b)
         if best >= 0.85 and min(len(s) for s in cstems) >= MIN_STEM:
@@ -110,7 +112,7 @@ def features(
     ck, pk = child.name_key(), parent.name_key()
     if ck and len(ck) >= MIN_STEM and ck == pk:
         f["display_name_equal"] = 1.0
-        f["display_popularity"] = math.log2(max(1, pop.names.get(ck, 1)))
+        f["display_popularity"] = math.log2(max(1, pop.names.get(ck, 1) - 1))
     if child.avatar_hash and child.avatar_hash == parent.avatar_hash:
         f["avatar_equal"] = 1.0
     cw, pw = bio_words(child.bio), bio_words(parent.bio)
