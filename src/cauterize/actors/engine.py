@@ -33,6 +33,8 @@ MAX_ANNOUNCEMENTS = 20
 MAX_POSTING = 50
 #: Candidates looked at per key: a stem or picture shared by more is not specific enough to list all.
 MAX_PER_KEY = 50
+#: An announcer still acting this long after the account it named appeared did not move itself.
+STAYED = timedelta(hours=48)
 _RESCORE_POSTS = frozenset({1, 2, 4, 8, 16, 32})
 _RESCORE_PROMOTERS = frozenset({1, 2, 4, 8, 16})
 
@@ -238,14 +240,14 @@ class CrossPlatformEngine:
     def family(self, platform: str) -> str:
         return family_of(platform, self.aliases)
 
-    def _traits(self, platform: str, acct: str, at: datetime) -> tuple[Traits, bool]:
+    def _traits(self, platform: str, acct: str, at: datetime, active: bool = True) -> tuple[Traits, bool]:
         key = (platform, acct)
         t = self.accounts.get_touch(key)
         if t is None:
             t = self.suspended.get(key) or Traits(platform=platform, account_id=acct, first_seen=at, last_active=at)
             self.accounts.put(key, t)
             return t, True
-        if at > t.last_active:
+        if active and at > t.last_active:
             t.last_active = at
         return t, False
 
@@ -323,8 +325,7 @@ class CrossPlatformEngine:
             return []
         t = self.accounts.get_touch((platform, dst))
         if t is None:
-            t, _ = self._traits(platform, dst, at)
-            t.first_seen = t.last_active = at
+            t, _ = self._traits(platform, dst, at, active=False)
         if not t.add_promoter((platform, src)):
             return []
         if t.suspended_at is not None:
@@ -335,7 +336,8 @@ class CrossPlatformEngine:
 
     def suspend(self, platform: str, acct: str, at: datetime, reason: str | None) -> list[CrossLink]:
         self._clock(at)
-        t, _ = self._traits(platform, acct, at)
+        # A takedown may be reported days after the account stopped: it is not activity.
+        t, _ = self._traits(platform, acct, at, active=False)
         if t.suspended_at is not None:
             return []
         t.suspended_at, t.reason = at, reason
@@ -463,7 +465,10 @@ class CrossPlatformEngine:
         for k in keys:
             parent = self.suspended[k]
             pfam = self.family(parent.platform)
-            by_parent = [a for a in anns if (a.platform, a.account_id) == k or k in a.mentions]
+            # An account that named the new one and went on acting long after it appeared was
+            # promoting someone else's move, not announcing its own.
+            stayed = parent.last_active > t.first_seen + STAYED
+            by_parent = [a for a in anns if ((a.platform, a.account_id) == k and not stayed) or k in a.mentions]
             names_parent = any((pfam, handle_key(h)) in own for h in parent.handles)
             by_network = [
                 a
@@ -475,8 +480,9 @@ class CrossPlatformEngine:
                 t, parent, pop, bool(by_parent) or names_parent, bool(by_network), self._moved(t, parent)
             )
             rows.append((score.probability(feats), parent, feats, by_parent + by_network))
-        # Ties go to the most recently suspended: the latest incarnation is the one that moved.
-        rows.sort(key=lambda r: (-r[0], -(r[1].suspended_at.timestamp() if r[1].suspended_at else 0)))
+        # Ties go to the candidate that stopped acting closest to the new account's appearance:
+        # of a chain of incarnations, the latest is the one that moved.
+        rows.sort(key=lambda r: (-r[0], abs((r[1].last_active - t.first_seen).total_seconds())))
         return rows
 
     def _score_one(self, t: Traits, trigger: str) -> list[CrossLink]:

@@ -37,7 +37,6 @@ marked ``review_only``: a lead for a person, never an automatic action.
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter, OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -130,7 +129,7 @@ Finding = Link | NetworkReturn
 
 
 class _LRU(OrderedDict):
-    def __init__(self, limit: int):
+    def __init__(self, limit: int = 0):  # the default is for unpickling, which sets ``limit`` after
         super().__init__()
         self.limit = limit
 
@@ -196,7 +195,8 @@ class EvasionEngine:
         self.tags: _LRU = _LRU(max_tracked_audiences)
         self.young: dict[str, Young] = {}
         self._young_order: deque[tuple[datetime, str]] = deque()
-        self._fids = itertools.count(1)
+        #: The next fingerprint id (a plain int, so the state pickles: see ``state.py``).
+        self._next_fid = 1
         self._fid_of: dict[str, int] = {}
         #: child -> parent for links reported, so a child's own fingerprint records its lineage.
         self.linked_parent: dict[str, str] = {}
@@ -335,7 +335,8 @@ class EvasionEngine:
         """Register the fingerprint; the links found by scoring recent accounts against it."""
         p = self.profiles.get(acct) or Profile()
         audience = frozenset(self.audiences.get(acct, ())) - self.allowlist
-        fid = next(self._fids)
+        fid = self._next_fid
+        self._next_fid += 1
         self._fid_of[acct] = fid
         self.index.add(
             Fingerprint(
