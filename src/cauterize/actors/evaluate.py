@@ -200,15 +200,19 @@ def total(rows: Iterable[dict[str, Any]], method: str) -> dict[str, int]:
 
 def iter_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
     """A markdown table: both methods per world, then the totals."""
-    yield "| world | method | announced right parent | silent right parent | innocents flagged | other accounts flagged | automatic actions |"
-    yield "|---|---|---|---|---|---|---|"
+    yield (
+        "| world | method | announced: right parent | silent: right parent | movers given a wrong parent "
+        "| same-name innocents flagged | other accounts flagged | automatic actions |"
+    )
+    yield "|---|---|---|---|---|---|---|---|"
     for r in [*rows, {"world": "all", "cauterize": total(rows, "cauterize"), "naive": total(rows, "naive")}]:
         name = r["world"] if r["world"] == "all" else f"{r['generator']} {r['seed']}"
         for method in ("cauterize", "naive"):
             m = r[method]
             yield (
                 f"| {name} | {method} | {_pct(m['announced_right_parent'], m['announced'])} | "
-                f"{_pct(m['silent_right_parent'], m['silent'])} | {_pct(m['innocents_flagged'], m['innocents'])} | "
+                f"{_pct(m['silent_right_parent'], m['silent'])} | {m['movers_wrong_parent']} | "
+                f"{_pct(m['innocents_flagged'], m['innocents'])} | "
                 f"{_pct(m['other_flagged'], m['other_accounts'])} | {m['auto_actions']} |"
             )
 
