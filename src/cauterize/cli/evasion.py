@@ -88,7 +88,7 @@ def lineage(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per lineage, for scripts.")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Print an actor's family tree: every linked incarnation with dates and follower counts."""
+    """Print an actor's family tree: every linked incarnation with dates and follower counts, on every platform."""
     from cauterize.app import open_store
 
     store = open_store(get_config(config))
@@ -96,11 +96,18 @@ def lineage(
     if not matches:
         err_console.print(untrusted(f"no account matches {ref!r}"))
         raise typer.Exit(1)
+    from cauterize.cli.lineage import across_platforms_json, across_platforms_table
+
     for plat, account_id in matches:
         if as_json:
-            print(json.dumps(_lineage_json(store, plat, account_id, min_probability), default=str, sort_keys=True))
+            out = _lineage_json(store, plat, account_id, min_probability)
+            out["across_platforms"] = across_platforms_json(store, plat, account_id, min_probability)
+            print(json.dumps(out, default=str, sort_keys=True))
         else:
             console.print(_tree(store, plat, account_id, min_probability))
+            table = across_platforms_table(store, plat, account_id, min_probability)
+            if table is not None:
+                console.print(table)
 
 
 def _lineage_json(store: Any, plat: str, account_id: str, min_probability: float) -> dict[str, Any]:
