@@ -18,6 +18,7 @@ import gc
 import hashlib
 import heapq
 import itertools
+import logging
 import queue
 import threading
 import time
@@ -25,7 +26,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 
@@ -40,6 +41,29 @@ from cauterize.store.project import PAYLOAD, Batch
 from cauterize.store.store import Store
 
 _DEAD_LETTER_RAW_BYTES = 64 * 1024
+log = logging.getLogger(__name__)
+
+#: A new snapshot of a detector's state is saved once the events it took in since the last one
+#: reach this share of all it was built from: saving costs the whole state, replaying costs
+#: only the events since, so a long history is not re-saved after every small ingest.
+SNAPSHOT_SHARE = 0.1
+
+
+@runtime_checkable
+class Snapshotting(Protocol):
+    """A stateful detector whose state can be saved and loaded (instead of replayed)."""
+
+    name: str
+
+    def state_key(self) -> str:
+        """Which code, model and options built the state: a saved state under another key is not used."""
+        ...
+
+    def dump_state(self) -> bytes: ...
+
+    def load_state(self, data: bytes) -> None:
+        """Replace the state; raise (leaving the state as it was) if ``data`` cannot be used."""
+        ...
 
 
 def _now() -> datetime:
@@ -140,6 +164,11 @@ class RunSummary:
     detector_errors: int = 0
     #: Dead letters of this run already stored by an earlier run of the same input (not stored again).
     dead_letters_known: int = 0
+    #: Stored events replayed into stateful detectors before this run's input (0 when a saved
+    #: state covered everything stored).
+    replayed: int = 0
+    #: Things an operator should know about the run (a saved state that could not be used, ...).
+    warnings: list[str] = field(default_factory=list)
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Keys of the dead letters stored per source, loaded at a source's first bad record.
     dead_letters_stored: dict[str, set[tuple[int, str, str, bytes]]] = field(default_factory=dict, repr=False)
@@ -162,6 +191,8 @@ class RunSummary:
             "dead_letters": self.dead_letters,
             "dead_letter_reasons": dict(self.dead_letter_reasons),
             "dead_letters_known": self.dead_letters_known,
+            "replayed": self.replayed,
+            "warnings": self.warnings,
             "signals": self.signals,
             "decisions": dict(self.decisions),
             "detector_errors": self.detector_errors,
@@ -360,6 +391,11 @@ class Pipeline:
         self.max_batch_seconds = max_batch_seconds
         self.ctx = _StoreContext(store)
         self._warmed = False
+        #: The highest stored event position the stateful detectors have taken in (None until
+        #: this pipeline warmed them up itself).
+        self._position: int | None = None
+        #: Per snapshotting detector: the position its last saved (or loaded) state covers.
+        self._saved_at: dict[str, int] = {}
         # Detectors indexed by the event kinds they take, so the hot path skips the rest.
         self._by_kind: dict[str, list[Detector]] = {}
         for d in self.detectors:
@@ -393,8 +429,8 @@ class Pipeline:
         fmt: str | Adapter,
         progress: Callable[[Source, RawRecord], None] | None,
     ) -> RunSummary:
-        self._warm_up()
         summary = RunSummary()
+        self._warm_up(summary)
         summary.run_id = self.store.start_run([s.name for s in sources], summary.started_at)
         buffer = ReorderBuffer(self.reorder_window)
         pending: list[Event] = []
@@ -452,23 +488,105 @@ class Pipeline:
             # The batch's own event rows are the events it was built from (the payload column).
             self._write_one_by_one([decode_event(row[PAYLOAD]) for row in batch.events], summary, dead)
         self._write_dead(dead, summary)
+        self._save_states(summary, clean=not writer.failed)
         summary.finished_at = _now()
         self.store.finish_run(summary.run_id, summary.finished_at, summary.as_dict())
         return summary
 
-    def _warm_up(self) -> None:
-        """Replay stored history into stateful detectors, once per pipeline (see Detector.history_kinds)."""
+    # -- stateful detectors: saved state, replay ----------------------------------------------------
+
+    def _warm_up(self, summary: RunSummary) -> None:
+        """Bring stateful detectors up to the store (see Detector.history_kinds), once per pipeline.
+
+        A detector with a saved state (``Snapshotting``) loads it and takes in only the stored
+        events after the position it covers; the others replay everything. A state saved by
+        other code, model or options, or one that cannot be read, is ignored with a warning and
+        rebuilt by a full replay. A pipeline already warmed up takes in what other writers
+        stored since its last run.
+        """
+        stateful = [d for d in self.detectors if d.history_kinds]
         if self._warmed:
+            if self._position is not None and stateful:
+                summary.replayed += self._replay(stateful, dict.fromkeys(stateful, self._position))
             return
         self._warmed = True
-        stateful = [d for d in self.detectors if d.history_kinds]
         if not stateful:
             return
-        kinds = frozenset().union(*(d.history_kinds for d in stateful))
-        for event in self.store.iter_events(kinds):
-            for d in stateful:
-                if event.kind in d.history_kinds:
-                    d.warm_up(event, self.ctx)
+        after: dict[Detector, int] = {}
+        for d in stateful:
+            after[d] = 0
+            if isinstance(d, Snapshotting):
+                after[d] = self._load_state(d, summary)
+        summary.replayed += self._replay(stateful, after)
+
+    def _load_state(self, d: Snapshotting, summary: RunSummary) -> int:
+        """Load ``d``'s saved state; the position it covers (0: none usable, replay everything)."""
+        self._saved_at[d.name] = 0
+        try:
+            row = self.store.detector_state(d.name)
+        except Exception as exc:  # an unreadable row must not stop the run: replay instead
+            row, problem = None, f"could not be read ({exc!s:.200})"
+        else:
+            problem = ""
+        if row is not None:
+            if row["state_key"] != d.state_key():
+                problem = f"was built by other code, model or options ({row['state_key']})"
+            else:
+                try:
+                    d.load_state(bytes(row["payload"]))
+                except Exception as exc:
+                    problem = f"could not be loaded ({exc!s:.200})"
+                else:
+                    self._saved_at[d.name] = int(row["position"])
+                    return int(row["position"])
+        if problem:
+            note = f"saved state of detector {d.name!r} {problem}: replaying every stored event instead"
+            log.warning(note)
+            summary.warnings.append(note)
+        return 0
+
+    def _replay(self, stateful: list[Detector], after: dict[Detector, int]) -> int:
+        """Stored events above each detector's position, oldest first, into it; how many were read."""
+        top = self.store.last_event_position()  # the writer lock is held: nothing is added meanwhile
+        start = min(after.values())
+        replayed = 0
+        if top > start:
+            kinds = frozenset().union(*(d.history_kinds for d in stateful))
+            for position, event in self.store.iter_events_after(kinds, start):
+                replayed += 1
+                for d in stateful:
+                    if position > after[d] and event.kind in d.history_kinds:
+                        d.warm_up(event, self.ctx)
+        self._position = top
+        return replayed
+
+    def _save_states(self, summary: RunSummary, clean: bool) -> None:
+        """Save the snapshotting detectors' state when enough was stored since the last save
+        (``SNAPSHOT_SHARE``), with the last event position it covers.
+
+        Not after a run whose batch the store refused: its events went through the detectors
+        twice (the batch, then one by one), which a replay would not repeat.
+        """
+        if self._position is None:
+            return  # warmed up by someone else (the stream worker), who keeps its own position
+        position = self._position = self.store.last_event_position()
+        if not clean:
+            self._saved_at.clear()  # the state in memory no longer matches a replay: never save it
+            return
+        for d in self.detectors:
+            saved = self._saved_at.get(d.name)
+            if saved is None or not isinstance(d, Snapshotting) or position <= saved:
+                continue
+            if position - saved < SNAPSHOT_SHARE * position:
+                continue
+            try:
+                self.store.save_detector_state(d.name, d.state_key(), position, d.dump_state())
+            except Exception as exc:  # the run's data is stored; the next start replays instead
+                note = f"could not save the state of detector {d.name!r} ({exc!s:.200}); the next start replays"
+                log.warning(note)
+                summary.warnings.append(note)
+            else:
+                self._saved_at[d.name] = position
 
     def _push(
         self, item: Event, buffer: ReorderBuffer, release: Callable[[list[Event]], None], summary: RunSummary

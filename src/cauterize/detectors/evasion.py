@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cauterize.detectors.base import Context, Detector, Signal
+from cauterize.evasion import state
 from cauterize.evasion.engine import EvasionEngine, Finding
 from cauterize.evasion.handles import ascii_fold
 from cauterize.evasion.model import LinkModel
@@ -77,6 +78,17 @@ class EvasionDetector(Detector):
 
     def warm_up(self, event: Event, ctx: Context) -> None:
         self.feed(self.engine, event)
+
+    # -- saved state (the pipeline's snapshots; see cauterize.evasion.state) --------------------
+
+    def state_key(self) -> str:
+        return state.state_key(self.engine)
+
+    def dump_state(self) -> bytes:
+        return state.dump(self.engine)
+
+    def load_state(self, data: bytes) -> None:
+        state.load(self.engine, data)
 
     @staticmethod
     def feed(engine: EvasionEngine, event: Event) -> list[Finding]:

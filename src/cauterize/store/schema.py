@@ -256,4 +256,4 @@ dead_letters = Table(
 
 # Tables of the larger parts live in their own modules on this same ``metadata``, so each part
 # changes its own file (and adds its own Alembic revision) without touching the others.
-from cauterize.store import schema_network, schema_review  # noqa: E402, F401
+from cauterize.store import schema_network, schema_review, schema_state  # noqa: E402, F401

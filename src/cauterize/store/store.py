@@ -22,6 +22,7 @@ from cauterize.store import project as pj
 from cauterize.store import schema as s
 from cauterize.store.db import make_engine, migrate
 from cauterize.store.project import _PROFILE_FIELDS, Batch, fold_handle
+from cauterize.store.schema_state import detector_state as _detector_state
 from cauterize.store.writer_lock import writer_lock
 
 
@@ -379,6 +380,48 @@ class Store:
             for (payload,) in conn.execution_options(yield_per=5000).execute(q):
                 yield decode_event(payload)
 
+    def iter_events_after(self, kinds: Iterable[str], after: int = 0) -> Iterator[tuple[int, Any]]:
+        """(position, event) of stored events of these kinds above ``after``, oldest first, decoded.
+
+        The position is the event's ``events.id``: what a detector's saved state says it covers.
+        """
+        from cauterize.events import decode_event
+
+        e = s.events
+        q = select(e.c.id, e.c.payload).where(e.c.kind.in_(sorted(kinds)))
+        if after:
+            q = q.where(e.c.id > after)
+        with self.engine.connect() as conn:
+            for position, payload in conn.execution_options(yield_per=5000).execute(q.order_by(e.c.event_time, e.c.id)):
+                yield position, decode_event(payload)
+
+    def last_event_position(self) -> int:
+        """The highest ``events.id`` stored (0 for an empty store)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(s.events.c.id))).scalar() or 0)
+
+    def detector_state(self, detector: str) -> dict[str, Any] | None:
+        """The saved state of a detector: state_key, position, saved_at, payload; or None."""
+        t = _detector_state
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.detector == detector)).first()
+        return dict(row._mapping) if row else None
+
+    def save_detector_state(self, detector: str, state_key: str, position: int, payload: bytes) -> None:
+        """Replace a detector's saved state (one transaction: the old row stays until the new one is in)."""
+        t = _detector_state
+        with self.engine.begin() as conn:
+            conn.execute(t.delete().where(t.c.detector == detector))
+            conn.execute(
+                t.insert().values(
+                    detector=detector,
+                    state_key=state_key,
+                    position=position,
+                    saved_at=datetime.now(UTC),
+                    payload=payload,
+                )
+            )
+
     def post_texts(self, platform: str, post_ids: Sequence[str]) -> dict[str, str]:
         """post id -> text, for the posts of these ids the store holds (one query per 500)."""
         p = s.posts
@@ -458,7 +501,8 @@ class Store:
         out = {}
         with self.engine.connect() as conn:
             for t in s.metadata.sorted_tables:
-                if t.name in {"ingest_runs", "dead_letters", "alembic_version"}:
+                # detector_state is a cache of the detectors' memory (pickled, run-dependent bytes)
+                if t.name in {"ingest_runs", "dead_letters", "alembic_version", "detector_state"}:
                     continue
                 cols = [c for c in t.c if c.name not in wall or (t.name == "accounts" and c.name == "created_at")]
                 rows = conn.execute(select(*cols))  # sorted below: JSON columns have no SQL ordering

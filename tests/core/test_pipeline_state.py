@@ -1,0 +1,151 @@
+"""Restart from saved detector state: a second ingest loads the ban-evasion registry the first
+saved and replays only the events stored after it, deciding exactly as one ingest of both would.
+
+The world is simulated (its own seed, never used for tuning) and cut in two at a moment in time;
+decisions and signals are compared field by field, evidence included.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from cauterize.app import build_pipeline, open_store
+from cauterize.config import Config
+from cauterize.ingest.sources import BytesSource
+from cauterize.sim.config import config_from_dict
+from cauterize.sim.run import simulate
+from cauterize.store.schema_state import detector_state
+
+WORLD = {
+    "scenario": "test-restart",
+    "seed": 515151,
+    "days": 2.0,
+    "benign": {"accounts": 600},
+    "networks": [
+        {
+            "name": "Ashen Banner",
+            "slug": "ashen",
+            "official": 2,
+            "media": 2,
+            "affiliates": 2,
+            "amplifiers": 6,
+            "recruiters": 1,
+            "sympathisers": 12,
+        }
+    ],
+}
+HISTORY = {"account_created", "profile_changed", "follow", "post_created", "enforcement"}
+
+
+@pytest.fixture(scope="module")
+def halves(tmp_path_factory) -> tuple[bytes, bytes, int]:
+    """The world's events before and after the middle of its time span; A's history-kind count."""
+    d = tmp_path_factory.mktemp("world")
+    simulate(config_from_dict(WORLD), d / "events.jsonl", d / "truth.json")
+    lines = (d / "events.jsonl").read_bytes().splitlines()
+    times = [json.loads(line)["time"] for line in lines]
+    middle = sorted(times)[len(times) // 2]
+    a = [line for line, t in zip(lines, times, strict=True) if t < middle]
+    b = [line for line, t in zip(lines, times, strict=True) if t >= middle]
+    in_history = sum(json.loads(line)["kind"] in HISTORY for line in a)
+    return b"\n".join(a) + b"\n", b"\n".join(b) + b"\n", in_history
+
+
+def _outcome(store) -> tuple[list, list]:
+    decisions = sorted(
+        (
+            d["platform"],
+            d["account_id"],
+            d["event_id"],
+            d["action"],
+            d["rule"],
+            json.dumps(d["evidence"], sort_keys=True),
+        )
+        for d in store.iter_decisions()
+    )
+    links = {}
+    for platform, account in {(d[0], d[1]) for d in decisions}:
+        links[(platform, account)] = [
+            (s["event_id"], s["label"], s["score"], json.dumps(s["evidence"], sort_keys=True))
+            for s in store.signals_for(platform, account)
+        ]
+    return decisions, sorted(links.items())
+
+
+def _config(tmp: Path, name: str) -> Config:
+    return Config(data_dir=tmp / name)
+
+
+def test_two_ingests_decide_as_one_and_the_second_replays_nothing_of_the_first(halves, tmp_path):
+    a, b, _ = halves
+    one = open_store(_config(tmp_path, "one"))
+    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
+
+    two = open_store(_config(tmp_path, "two"))
+    first = build_pipeline(_config(tmp_path, "two"), two).run([BytesSource(a, "a")])
+    assert first.replayed == 0 and not first.warnings
+    saved = two.detector_state("evasion")
+    assert saved is not None and saved["position"] == two.last_event_position()
+    second = build_pipeline(_config(tmp_path, "two"), two).run([BytesSource(b, "b")])
+    assert second.replayed == 0, "the saved state covers every event of the first ingest"
+    assert not second.warnings
+
+    expected, got = _outcome(one), _outcome(two)
+    assert expected[0], "the world should lead to decisions"
+    assert any(r[3] == "flag_for_review" and '"evasion.link"' in r[5] for r in expected[0])
+    assert got == expected
+    one.close()
+    two.close()
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "stale", "truncated"])
+def test_an_unusable_saved_state_falls_back_to_a_full_replay_with_a_warning(halves, tmp_path, damage, caplog):
+    a, b, in_history = halves
+    one = open_store(_config(tmp_path, "one"))
+    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
+
+    cfg = _config(tmp_path, "two")
+    two = open_store(cfg)
+    build_pipeline(cfg, two).run([BytesSource(a, "a")])
+    saved = two.detector_state("evasion")
+    assert saved is not None
+    values = {
+        "corrupt": {"payload": bytes(saved["payload"])[:30] + b"\x00garbage" * 10},
+        "stale": {"state_key": "evasion/0/link-lr-0/another-model"},
+        "truncated": {"payload": bytes(saved["payload"])[: len(saved["payload"]) // 2]},
+    }[damage]
+    with two.engine.begin() as conn:
+        conn.execute(update(detector_state).values(**values))
+
+    with caplog.at_level(logging.WARNING, logger="cauterize.pipeline"):
+        second = build_pipeline(cfg, two).run([BytesSource(b, "b")])
+    assert second.replayed == in_history, "every stored event of the first ingest is replayed"
+    assert len(second.warnings) == 1 and "replaying every stored event" in second.warnings[0]
+    assert second.warnings[0] in caplog.text
+    assert _outcome(two) == _outcome(one)
+    # The run saved a fresh state: the next start uses it again.
+    assert two.detector_state("evasion")["state_key"] == build_pipeline(cfg, two).detectors[-1].state_key()
+    one.close()
+    two.close()
+
+
+def test_a_pipeline_kept_open_takes_in_what_another_writer_stored(halves, tmp_path):
+    a, b, _ = halves
+    one = open_store(_config(tmp_path, "one"))
+    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
+
+    cfg = _config(tmp_path, "two")
+    two = open_store(cfg)
+    kept = build_pipeline(cfg, two)
+    kept.run([BytesSource(b"", "nothing")])  # warmed up on an empty store
+    build_pipeline(cfg, two).run([BytesSource(a, "a")])  # another writer
+    second = kept.run([BytesSource(b, "b")])
+    assert second.replayed > 0
+    assert _outcome(two) == _outcome(one)
+    one.close()
+    two.close()
