@@ -88,6 +88,14 @@ def backfill(
         ),
     ] = None,
     partition_mb: Annotated[float, typer.Option("--partition-mb", help="Bytes of plain JSON Lines per task.")] = 32.0,
+    network: Annotated[
+        bool,
+        typer.Option(
+            "--network",
+            help="Then the network census and coordination over the store (as `cauterize census` and `coordination`).",
+        ),
+    ] = False,
+    platform: Annotated[str | None, typer.Option(help="Platform of --network (default: the only one).")] = None,
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run report as one JSON object.")] = False,
 ) -> None:
@@ -121,6 +129,9 @@ def backfill(
     except ValueError as exc:
         err_console.print(untrusted(exc))
         raise typer.Exit(2) from None
+    if network and out is not None:
+        err_console.print("[red]--network reads the store the backfill fills: leave out --out[/]")
+        raise typer.Exit(2)
     spec = ScoringSpec(detectors=detectors, fmt=fmt, since=start, max_record_bytes=cfg.max_record_bytes)
     policy = build_policy(cfg.policy)
     store = None
@@ -136,26 +147,56 @@ def backfill(
         run_id = store.start_run([f"backfill:{a}" for a in archives], datetime.now(UTC))
         return StoreSink(store, run_id, cfg.batch_size)
 
+    result: dict[str, Any] = {}
     try:
         eng = get_engine(engine, workers=workers, address=address)
-        if store is not None:
-            with store.writer():
+        with eng:
+            if store is not None:
+                with store.writer():
+                    report = run_backfill(archives, spec, policy, eng, sink_for, int(partition_mb * 1024 * 1024))
+            else:
                 report = run_backfill(archives, spec, policy, eng, sink_for, int(partition_mb * 1024 * 1024))
-        else:
-            report = run_backfill(archives, spec, policy, eng, sink_for, int(partition_mb * 1024 * 1024))
+            result = report.as_dict()
+            if network and store is not None:
+                result["network"] = _network(store, cfg, platform, eng)
     except EngineUnavailable as exc:
         err_console.print(untrusted(str(exc)))
         raise typer.Exit(2) from None
+    except LookupError as exc:
+        err_console.print(untrusted(str(exc)))
+        raise typer.Exit(1) from None
     finally:
         if store is not None:
             store.close()
-    result = report.as_dict()
     if as_json:
         print(json.dumps(result, default=str))
         return
     console.print(report_table(result))
+    if "network" in result:
+        console.print(Text(json.dumps(result["network"], indent=2)))
     if out is not None:
         console.print(Text(f"results: {out}/signals.parquet, decisions.parquet, dead_letters.parquet, report.json"))
+
+
+def _network(store: Any, cfg: Any, platform: str | None, eng: Any) -> dict[str, Any]:
+    import time
+
+    from cauterize.backfill.network import census_of, coordination_of, coordination_summary
+    from cauterize.network import persist
+    from cauterize.network.service import NetworkSettings
+
+    settings = NetworkSettings.from_config(getattr(cfg, "network", {}) or {})
+    plat = persist.default_platform(store, platform)
+    t0 = time.perf_counter()
+    census = census_of(store, settings, plat)
+    t1 = time.perf_counter()
+    pairs = coordination_of(store, plat, eng, settings.coordination_window, settings.coordination_max_burst)
+    t2 = time.perf_counter()
+    return {
+        "census": census,
+        "coordination": coordination_summary(pairs, settings.coordination_min_items),
+        "seconds": {"census": round(t1 - t0, 3), "coordination": round(t2 - t1, 3)},
+    }
 
 
 def register(app: typer.Typer) -> None:

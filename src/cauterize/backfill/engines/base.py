@@ -36,13 +36,29 @@ class Engine:
     def __init__(self, workers: int = 2, address: str | None = None) -> None:
         self.workers = workers
         self.address = address
+        self._users = 0
+        #: Seconds the last start took (connecting, or starting a local cluster).
+        self.start_seconds = 0.0
 
     def __enter__(self) -> Engine:
-        self.start()
+        # Nested uses share one start: a backfill and the network analysis after it, in one cluster.
+        if self._users == 0:
+            import time
+
+            t0 = time.perf_counter()
+            self.start()
+            self.start_seconds = time.perf_counter() - t0
+        self._users += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self._users -= 1
+        if self._users == 0:
+            self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._users > 0
 
     def start(self) -> None:
         """Start (or connect to) the cluster."""

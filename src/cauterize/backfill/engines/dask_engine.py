@@ -55,7 +55,7 @@ class DaskEngine(Engine):
     def map(self, fn: Callable[[T, Any], R], items: Sequence[T], arg: Any) -> Iterator[R]:
         from distributed import as_completed
 
-        shared = self.client.scatter(arg, broadcast=True)
+        shared = self.client.scatter(arg, broadcast=True, hash=False)
         futures = self.client.map(_apply, list(items), fn=fn, arg=shared, pure=False)
         for future in as_completed(futures):
             result = future.result()
