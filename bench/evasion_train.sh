@@ -4,7 +4,7 @@
 #   bash bench/evasion_train.sh bench/out/train src/cauterize/evasion/link_model.json
 #
 # Training seeds 101-112 on bench/scenarios/evasion.toml. Tuning looked at seeds 151-152 only;
-# held-out evaluation uses 201-205 and the second generator (atproto 301-303), never seen here.
+# held-out evaluation uses fresh seeds (201-216 so far) and the second generator (atproto 301-314), never seen here.
 set -euo pipefail
 out=$1 model=$2
 cli=${CAUTERIZE:-.venv/bin/cauterize}
@@ -15,4 +15,4 @@ for seed in $(seq 101 112); do
     --out "$out/r$seed.jsonl" --truth "$out/r$seed.truth.jsonl"
   args+=(--events "$out/r$seed.jsonl" --truth "$out/r$seed.truth.jsonl")
 done
-"$cli" evasion train "${args[@]}" --version link-lr-4 --out "$model"
+"$cli" evasion train "${args[@]}" --version link-lr-5 --out "$model"

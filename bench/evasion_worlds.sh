@@ -10,7 +10,8 @@
 # the platform's list of watchers as `policy.trusted_file` (TRUSTED) and automatic actions on
 # (`policy.auto_actions = true`, off by default in the product), its decisions exported and
 # scored by `cauterize eval --events` (which computes the naive rule from the same events).
-# Reports land in OUT/<world>/report.{md,json}; a summary table on stdout.
+# Reports land in OUT/<world>/report.{md,json}; a summary table on stdout. MODEL=path scores
+# with another link model file (e.g. a candidate before it replaces the packaged one).
 set -euo pipefail
 out=$1
 shift
@@ -38,6 +39,9 @@ PY
   sed -i "/^\[policy\]/a trusted_file = \"$(cd "$dir" && pwd)/trusted.txt\"" "$dir/cauterize.toml"
   # Automatic actions on, so that "confounders actioned" counts what the automatic rules would do.
   sed -i "s/^auto_actions = false/auto_actions = true/" "$dir/cauterize.toml"
+  if [[ -n "${MODEL:-}" ]]; then
+    printf '\n[detectors.evasion]\nmodel = "%s"\n' "$(realpath "$MODEL")" >> "$dir/cauterize.toml"
+  fi
   "$cli" ingest -q -c "$dir/cauterize.toml" "$dir/events.jsonl"
   "$cli" decisions export -c "$dir/cauterize.toml" --format jsonl -o "$dir/decisions.jsonl"
   "$cli" eval --truth "$dir/truth.jsonl" --decisions "$dir/decisions.jsonl" --events "$dir/events.jsonl" \

@@ -58,8 +58,17 @@ def test_first_sighting_is_an_appearance_where_no_creation_events_come():
     (sig,) = _run(det, [_profile("e4", "did:plc:child", 30, "cinderridge.bsky.social")])
     assert sig.account_id == "did:plc:child" and sig.evidence["trigger"] == "appeared"
     assert sig.evidence["parent_account_id"] == "did:plc:parent"
-    # The same stream with appearance="creation" (creation events only) finds nothing.
-    assert _run(EvasionDetector(appearance="creation"), [*events, _profile("e4", "did:plc:child", 30, "x.y")]) == []
+    # The same stream with appearance="creation" (creation events only) never treats the first
+    # sighting as an appearance (the profile change may still link on its picture and display name).
+    found = _run(EvasionDetector(appearance="creation"), [*events, _profile("e4", "did:plc:child", 30, "x.y")])
+    assert all(s.evidence["trigger"] != "appeared" for s in found)
+    assert (
+        _run(
+            EvasionDetector(appearance="creation"),
+            [*events, _profile("e4", "did:plc:child", 30, "x.y", display_name="Other", avatar_hash="bafkreiother")],
+        )
+        == []
+    )
 
 
 def test_a_parent_known_only_from_mentions_gets_its_handle_from_them():

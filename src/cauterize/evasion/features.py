@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -28,12 +29,14 @@ from cauterize.evasion.handles import ascii_fold, compact, consonants, name_key,
 
 FEATURES: tuple[str, ...] = (
     "handle_similarity",
+    "handle_close",
     "skeleton_equal",
     "stem_popularity",
     "handle_consonants_equal",
     "handle_number_kept",
     "display_name_similarity",
     "display_name_popularity",
+    "display_name_echoes_handle",
     "bio_similarity",
     "avatar_equal",
     "promoters_in_audience",
@@ -47,6 +50,7 @@ FEATURES: tuple[str, ...] = (
     "audience_top",
     "newest_with_audience",
     "superseded",
+    "already_replaced",
 )
 
 #: Which features make up each independent line of evidence, and the value that counts as
@@ -123,6 +127,12 @@ class NameCounts(Protocol):
     def name_count(self, display_name: str | None) -> int: ...
 
 
+#: A display name this close to the account's own folded handle only spells the handle out.
+ECHO_SIMILARITY = 0.85
+
+#: Handle similarity from which ``handle_close`` grows from 0 to 1.
+CLOSE_FROM = 0.8
+
 #: Appearing this little before the parent's last action still counts as after it (clock skew).
 ALONGSIDE_SLACK_SECONDS = 600.0
 
@@ -155,6 +165,9 @@ def pair_features(
                 cons_equal = 1.0
     skel = q.skeleton
     dn = _ratio(name_key(p.display_name), name_key(fp.display_name)) if p.display_name and fp.display_name else 0.0
+    # Display names that only spell the handles out ("Abu Talha" for abu_talha7) repeat the name:
+    # they are not a second, independent line of evidence.
+    echo = bool(dn) and _ratio(name_key(p.display_name or ""), q.compact) >= ECHO_SIMILARITY
     bio = fuzz.token_set_ratio(ascii_fold(p.bio), ascii_fold(fp.bio)) / 100.0 if p.bio and fp.bio else 0.0
     shared = len(obs.promoters & fp.audience)
     appeared = p.appeared_at or p.created_at or obs.at
@@ -167,12 +180,16 @@ def pair_features(
         tags = len(mine & theirs) / len(mine)
     return {
         "handle_similarity": hs,
+        # Above ``CLOSE_FROM`` every point of similarity counts again, linearly: a logistic
+        # model on the raw ratio cannot tell 0.82 (a namesake) from 0.95 (one letter moved).
+        "handle_close": max(0.0, hs - CLOSE_FROM) / (1.0 - CLOSE_FROM),
         "skeleton_equal": skel_equal,
         "stem_popularity": math.log1p(stem_count),
         "skeleton_length": float(len(skel)),
         "handle_consonants_equal": cons_equal,
         "handle_number_kept": kept,
         "display_name_similarity": dn,
+        "display_name_echoes_handle": float(echo),
         "display_name_popularity": math.log1p(names.name_count(fp.display_name)) if names and dn >= 0.9 else 0.0,
         "bio_similarity": bio,
         "avatar_equal": float(bool(p.avatar_hash) and p.avatar_hash == fp.avatar_hash),
@@ -213,6 +230,27 @@ def add_relative_features(rows: list[tuple[Fingerprint, dict[str, float]]]) -> N
         f["newest_with_audience"] = float(shared > 0 and fp.suspended_at == newest)
 
 
+def add_lineage_features(
+    rows: list[tuple[Fingerprint, dict[str, float]]],
+    account_id: str,
+    appeared: datetime,
+    children: Mapping[str, tuple[str, datetime]],
+    suspended: Container[str],
+) -> None:
+    """``already_replaced``: the candidate already came back as another account, still live.
+
+    One suspension is followed by one return; a second account that looks like the parent,
+    appearing after a replacement that is still active, is a look-alike of that replacement
+    more often than a second return. ``children`` maps a parent to the newest account linked to
+    it and when that account appeared; ``suspended`` holds accounts in the registry.
+    """
+    for fp, f in rows:
+        child = children.get(fp.account_id)
+        f["already_replaced"] = float(
+            child is not None and child[0] != account_id and child[0] not in suspended and child[1] <= appeared
+        )
+
+
 def evidence_lines(features: dict[str, float]) -> list[str]:
     # A common stem names nobody, unless the handle also carries the parent's number on.
     specific = (
@@ -223,4 +261,6 @@ def evidence_lines(features: dict[str, float]) -> list[str]:
     feats = {**features, "specific_name": float(specific)}
     if features.get("display_name_popularity", 0.0) > GENERIC_STEM:
         feats["display_name_similarity"] = 0.0  # a display name worn by many names nobody
+    if specific and features.get("display_name_echoes_handle", 0.0):
+        feats["display_name_similarity"] = 0.0  # the name again, not a second line
     return [line for line, (name, at_least) in EVIDENCE_LINES.items() if feats.get(name, 0.0) >= at_least]

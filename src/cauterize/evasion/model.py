@@ -84,6 +84,9 @@ class LinkModel:
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "stem_popularity": (None, 0.0),
     "display_name_popularity": (None, 0.0),
+    # A display name that spells the handle out repeats the name's evidence: it may only take
+    # back some of what the display-name similarity added.
+    "display_name_echoes_handle": (None, 0.0),
     "same_language": (0.0, 1.0),
     # A return a week later with the same name, display name and picture must still link: time
     # may move the log-odds by at most 4.5 in all.
@@ -94,6 +97,9 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     # review (p >= 0.3); a namesake with a similar handle and display name alone must not.
     "lived_alongside": (-5.5, 0.0),
     "superseded": (None, 0.0),
+    # A second look-alike of a parent whose replacement is live is usually not a second return,
+    # but a backup does happen: capped so that a name, picture and display name still link.
+    "already_replaced": (-3.0, 0.0),
 }
 DEFAULT_BOUND: tuple[float | None, float | None] = (0.0, None)
 

@@ -32,13 +32,14 @@ class _Collecting(EvasionEngine):
     def __init__(  # type: ignore[no-untyped-def]
         self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, report_at: float = 0.3, **kw
     ):
-        super().__init__(report_at=0.0, **kw)
+        # Links are reported as production would (``report_at``), so that what depends on earlier
+        # links (lineage, ``superseded``, ``already_replaced``) is what production would see.
+        super().__init__(report_at=report_at, **kw)
         self._parents = parents
         self._pairs = pairs
         self._max = max_per_moment
         self._linked: set[str] = set()
         self._returned: set[str] = set()
-        #: The report threshold of production: training reports everything (``report_at`` 0).
         self._report_at = report_at
 
     def _score(self, acct: str, at: datetime, trigger: str) -> Finding | None:
