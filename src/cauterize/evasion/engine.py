@@ -47,6 +47,7 @@ from cauterize.evasion.features import (
     PARENT_LINES,
     HandleKeys,
     Observed,
+    add_lineage_features,
     add_relative_features,
     evidence_lines,
     pair_features,
@@ -200,6 +201,9 @@ class EvasionEngine:
         self._fid_of: dict[str, int] = {}
         #: child -> parent for links reported, so a child's own fingerprint records its lineage.
         self.linked_parent: dict[str, str] = {}
+        #: parent -> (the newest account linked to it, when that account appeared): feature
+        #: ``already_replaced``.
+        self.children: dict[str, tuple[str, datetime]] = {}
 
     # -- following the stream ----------------------------------------------------------------
 
@@ -415,6 +419,8 @@ class EvasionEngine:
             if fp.account_id != obs.account_id:
                 rows.append((fp, pair_features(obs, fp, stems, keys, self.index)))
         add_relative_features(rows)
+        p = obs.profile
+        add_lineage_features(rows, obs.account_id, p.appeared_at or p.created_at or obs.at, self.children, self._fid_of)
         scored = [(self.model.probability(feats), fp, feats) for fp, feats in rows]
         scored.sort(key=lambda t: (-t[0], t[1].fid))
         return scored
@@ -448,6 +454,8 @@ class EvasionEngine:
         fps = [self.index.fingerprints[f] for f in fids]
         rows = [(fp, pair_features(obs, fp, stems, keys, self.index)) for fp in fps if fp.account_id != obs.account_id]
         add_relative_features(rows)
+        p = obs.profile
+        add_lineage_features(rows, obs.account_id, p.appeared_at or p.created_at or obs.at, self.children, self._fid_of)
         scored = sorted(((fp, self.model.probability(f)) for fp, f in rows), key=lambda t: (-t[1], t[0].fid))
         # The lead says the account is a replacement; which parent is the candidates' share of the
         # link probability. It names one when that share is at least CLEAR_LEAD and twice the next.
@@ -459,7 +467,7 @@ class EvasionEngine:
             and (len(scored) == 1 or scored[0][1] >= 2 * scored[1][1])
         )
         if clear:
-            self.linked_parent[obs.account_id] = scored[0][0].account_id
+            self._note_link(obs, scored[0][0].account_id)
         return NetworkReturn(
             account_id=obs.account_id,
             probability=self.model.network_return,
@@ -470,6 +478,11 @@ class EvasionEngine:
             trigger=trigger,
             named=clear,
         )
+
+    def _note_link(self, obs: Observed, parent: str) -> None:
+        self.linked_parent[obs.account_id] = parent
+        p = obs.profile
+        self.children[parent] = (obs.account_id, p.appeared_at or p.created_at or obs.at)
 
     def _link(
         self,
@@ -497,7 +510,7 @@ class EvasionEngine:
             return None  # already reported while young; nothing remembers its probability now
         if young is not None:
             young.reported_p, young.reported_parent = p, fp.account_id
-        self.linked_parent[acct] = fp.account_id
+        self._note_link(obs, fp.account_id)
         return Link(
             account_id=acct,
             parent=fp,
