@@ -109,6 +109,17 @@ def decode_frame(data: bytes) -> tuple[dict[str, Any], Any]:
 class Firehose:
     """``url`` is the service's ``ws(s)://host[:port]``; the XRPC path is added."""
 
+    SCHEME = "bluesky"
+    FORMAT = "jetstream"
+
+    @classmethod
+    def from_spec(cls, address: str, options: dict[str, str], data_dir: Path) -> Firehose:
+        cursor = options.get("cursor_file")
+        cursor_path = Path(cursor) if cursor else data_dir / "live" / "firehose.cursor"
+        return cls(
+            address, cursor_path, float(options.get("read_timeout", 30.0)), float(options.get("cursor_lag", 10.0))
+        )
+
     def __init__(self, url: str, cursor_file: Path | None = None, read_timeout: float = 30.0, cursor_lag: float = 10.0):
         if not url.startswith(("ws://", "wss://")):
             raise Fatal(f"a firehose URL is ws:// or wss://: {url!r}")

@@ -11,8 +11,10 @@ which docs/live.md says, and the back-off keeps the gap short.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cauterize.live.health import Health
 from cauterize.live.source import Fatal
@@ -32,6 +34,14 @@ STREAMS = {
 
 class MastodonStream:
     """One streaming connection. ``base`` is the instance's URL (``https://mastodon.example``)."""
+
+    SCHEME = "mastodon"
+    FORMAT = "mastodon"
+
+    @classmethod
+    def from_spec(cls, address: str, options: dict[str, str], data_dir: Path) -> MastodonStream:
+        token = options.get("token") or os.environ.get(options.get("token_env", "MASTODON_TOKEN"))
+        return cls(address, options.get("stream", "public"), options.get("tag"), token)
 
     def __init__(
         self,

@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import queue
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from cauterize.live.health import Health
@@ -49,6 +51,19 @@ def to_record(delivery: dict[str, Any], instance: str) -> bytes | None:
 
 class MastodonWebhooks:
     """An HTTP endpoint (``POST <path>``) on ``host:port``; a connector whose session never ends."""
+
+    SCHEME = "mastodon-webhooks"
+    FORMAT = "mastodon"
+
+    @classmethod
+    def from_spec(cls, address: str, options: dict[str, str], data_dir: Path) -> MastodonWebhooks:
+        host, _, port = address.rpartition(":")
+        secret = options.get("secret") or os.environ.get(options.get("secret_env", "MASTODON_WEBHOOK_SECRET"), "")
+        if "instance" not in options:
+            raise ValueError("mastodon-webhooks needs ;instance=<the instance's domain>")
+        return cls(
+            options["instance"], secret, host or "127.0.0.1", int(port), options.get("path", "/mastodon/webhook")
+        )
 
     def __init__(
         self, instance: str, secret: str, host: str = "127.0.0.1", port: int = 0, path: str = "/mastodon/webhook"

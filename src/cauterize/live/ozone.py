@@ -69,6 +69,11 @@ class OzoneSink(Sink):
             str(raw.get("name", "ozone")),
         )
 
+    def prepare(self) -> None:
+        """Log in now rather than on the first action (a login costs about half a second)."""
+        with self._lock:
+            self._login()
+
     def _login(self) -> Any:
         if self._mod is None:
             from atproto import Client

@@ -104,7 +104,7 @@ class LiveSource:
             try:
                 item = self._inbox.get(timeout=self.tick_seconds)
             except queue.Empty:
-                if self._stop.is_set() and not (self._thread and self._thread.is_alive()):
+                if self._stop.is_set():  # the reader may sit in a blocking receive: it is a daemon
                     return
                 yield RawRecord(self.name, 0, b"", tick=True)
                 continue
