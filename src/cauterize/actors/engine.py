@@ -35,6 +35,8 @@ MAX_POSTING = 50
 MAX_PER_KEY = 50
 #: An announcer still acting this long after the account it named appeared did not move itself.
 STAYED = timedelta(hours=48)
+#: An announcement made this close to the announcer's last activity is a farewell.
+LAST_ACTS = timedelta(hours=12)
 _RESCORE_POSTS = frozenset({1, 2, 4, 8, 16, 32})
 _RESCORE_PROMOTERS = frozenset({1, 2, 4, 8, 16})
 
@@ -465,16 +467,37 @@ class CrossPlatformEngine:
         for k in keys:
             parent = self.suspended[k]
             pfam = self.family(parent.platform)
-            # An account that named the new one and went on acting long after it appeared was
-            # promoting someone else's move, not announcing its own.
+            # Whose move an announcement is: its own when the account named its backup in its bio,
+            # in a post before the backup appeared (announced ahead), or as the only account to
+            # name it and among its own last acts. Otherwise a post naming an existing account is
+            # what promoters do for each other and counts for the network only, as does an
+            # announcer that went on acting long after the new account appeared. A post that
+            # mentions the parent while naming the new account names both.
             stayed = parent.last_active > t.first_seen + STAYED
-            by_parent = [a for a in anns if ((a.platform, a.account_id) == k and not stayed) or k in a.mentions]
+            sole = all((a.platform, a.account_id) == k for a in anns)
+            own_posts = [
+                a
+                for a in anns
+                if (a.platform, a.account_id) == k
+                and (
+                    a.where == "bio"
+                    or a.time <= t.first_seen
+                    # the only one to name it, and among its last acts: a farewell, not a shout-out
+                    or (sole and parent.last_active <= a.time + LAST_ACTS)
+                )
+            ]
+            mentioned = [a for a in anns if k in a.mentions]
+            by_parent = mentioned + (own_posts if not stayed else [])
             names_parent = any((pfam, handle_key(h)) in own for h in parent.handles)
             by_network = [
                 a
                 for a in anns
-                if (a.platform, a.account_id) in parent.promoters
-                or k in self.promoted.get((a.platform, a.account_id), ())
+                if a not in by_parent
+                and (
+                    (a.platform, a.account_id) in parent.promoters
+                    or k in self.promoted.get((a.platform, a.account_id), ())
+                    or (a.platform, a.account_id) == k
+                )
             ]
             feats = score.features(
                 t, parent, pop, bool(by_parent) or names_parent, bool(by_network), self._moved(t, parent)
