@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from cauterize.ingest.base import RawRecord
-from cauterize.live.backoff import Backoff, http_backoff, network_backoff
+from cauterize.live.backoff import Backoff, http_backoff, network_backoff, rate_limit_backoff
 from cauterize.live.health import Health
 
 
@@ -50,7 +50,9 @@ class LiveSource:
         self._inbox: queue.Queue[bytes | BaseException | None] = queue.Queue(max_queue)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._net, self._http = network_backoff(), http_backoff()
+        self._net, self._http, self._rate = network_backoff(), http_backoff(), rate_limit_backoff()
+        #: The waits taken before each reconnect, newest last (for health and tests).
+        self.waits: list[float] = []
 
     def stop(self) -> None:
         """End the run: the reader stops reconnecting and ``records`` returns."""
@@ -59,7 +61,7 @@ class LiveSource:
     def _wait_for(self, exc: BaseException) -> float:
         status = getattr(exc, "http_status", None)
         if status == 429:
-            return getattr(self.connector, "rate_limit_wait", 60.0)
+            return self._rate.next()
         if status is not None:
             return self._http.next()
         return self._net.next()
@@ -74,6 +76,7 @@ class LiveSource:
                         got_any = True
                         self._net.reset()
                         self._http.reset()
+                        self._rate.reset()
                     while not self._stop.is_set():
                         try:
                             self._inbox.put(data, timeout=0.5)
@@ -93,6 +96,8 @@ class LiveSource:
             except Exception as exc:  # any failure of one session: reconnect after the back-off
                 self.health.down(f"{type(exc).__name__}: {exc}")
                 wait = self._wait_for(exc) * backoff_scale
+            self.waits.append(wait)
+            del self.waits[:-100]
             self._stop.wait(wait)
         self._inbox.put(None)
 
