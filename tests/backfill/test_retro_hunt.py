@@ -89,6 +89,7 @@ def test_new_bank_finds_the_matching_archived_posts_and_only_them(setup: tuple[P
 def test_since_limits_the_hunt_and_parquet_results_carry_the_bank_version(
     setup: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
+    pytest.importorskip("pyarrow", reason="Parquet results need pyarrow (the backfill extra)")
     archive, conf, bank = setup
     out = tmp_path / "hunt"
     result = CliRunner().invoke(

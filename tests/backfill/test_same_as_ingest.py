@@ -21,6 +21,7 @@ from tests.backfill.conftest import (
 
 
 def test_local_backfill_to_parquet_matches_ingest(archive: list[Path], ingested: Any, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="Parquet results need pyarrow (the backfill extra)")
     store, summary = ingested
     expected = store_decisions(store)
     # The reference must exercise both halves: stateless signals from workers, stateful ones in order.

@@ -23,7 +23,7 @@ from cauterize.backfill import usage
 from cauterize.backfill.archive import DEFAULT_PARTITION_BYTES, plan
 from cauterize.backfill.context import ArchiveContext
 from cauterize.backfill.engines.base import Engine
-from cauterize.backfill.score import PartitionResult, ScoringSpec, score_partition
+from cauterize.backfill.score import KIND_CODES, PartitionResult, ScoringSpec, score_partition
 from cauterize.backfill.sinks import Sink
 from cauterize.backfill.versions import describe
 from cauterize.detectors.base import Detector, Signal
@@ -33,6 +33,9 @@ from cauterize.pipeline import same_content
 from cauterize.policy.base import Policy
 
 _MIN_PARTITION_BYTES = 1 << 20
+#: An event's key digest as numpy sees it: two unsigned 64-bit halves, compared as a pair.
+_KEY = np.dtype([("hi", "<u8"), ("lo", "<u8")])
+_KIND_CODE = {k: i for i, k in enumerate(KIND_CODES)}
 
 
 def retro_hunt_config(
@@ -92,7 +95,7 @@ class Report:
         d = {k: (dict(v) if isinstance(v, Counter) else v) for k, v in self.__dict__.items() if k != "extra"}
         d.update(self.extra)
         wall = self.seconds.get("total", 0.0)
-        cpu = sum(self.cpu_seconds.values())
+        cpu = self.cpu_seconds.get("driver", 0.0) + self.cpu_seconds.get("workers", 0.0)
         d["events_per_s"] = round(self.events_parsed / wall, 1) if wall else None
         d["events_per_cpu_s"] = round(self.events_parsed / cpu, 1) if cpu else None
         return d
@@ -176,14 +179,6 @@ def _ordered(
     sink: Sink,
     report: Report,
 ) -> None:
-    keys: list[tuple[str, str]] = []
-    times: list[float] = []
-    kinds: list[str] = []
-    payloads: list[bytes | None] = []
-    signals: dict[int, list[tuple[int, Signal]]] = {}
-    first: dict[tuple[str, str], int] = {}
-    digests: list[bytes] = []
-    keep: list[int] = []
     dead: list[dict[str, Any]] = []
     for r in results:
         report.records += r.records
@@ -197,55 +192,73 @@ def _ordered(
             for fmt, n in stats.get("formats", {}).items():
                 mine.setdefault("formats", Counter())[fmt] += n
         dead.extend(r.dead)
-        base = len(keys)
-        for i, key in enumerate(r.keys):
-            gi = base + i
-            j = first.get(key)
-            if j is None:
-                first[key] = gi
-                keep.append(gi)
-            else:
-                report.duplicates += 1
-                if r.digests[i] != digests[j]:
-                    _conflict(payloads[j], r.payloads[i], dead, report)
-        keys.extend(r.keys)
-        times.extend(r.times)
-        kinds.extend(r.kinds)
-        payloads.extend(r.payloads)
-        digests.extend(r.digests)
+        r.dead = []
+    # Every event of the archive as columns, indexed by its place in archive order.
+    sizes = [r.n for r in results]
+    bases = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n = int(bases[-1])
+    keys = np.frombuffer(b"".join(bytes(r.keys) for r in results), dtype=_KEY)
+    digests = np.frombuffer(b"".join(bytes(r.digests) for r in results), dtype=np.uint64)
+    times = np.concatenate([np.frombuffer(r.times, np.float64) for r in results]) if n else np.empty(0)
+    kinds = b"".join(bytes(r.kinds) for r in results)
+    part_of = np.repeat(np.arange(len(results)), sizes)
+    starts = np.concatenate([np.frombuffer(r.offsets, np.int64)[:-1] for r in results]) if n else np.empty(0, np.int64)
+    ends = np.concatenate([np.frombuffer(r.offsets, np.int64)[1:] for r in results]) if n else np.empty(0, np.int64)
+    blobs = [bytes(r.blob) for r in results]
+    signals: dict[int, list[tuple[int, Signal]]] = {}
+    for r, base in zip(results, bases.tolist(), strict=False):
         for i, found in r.signals.items():
             signals[base + i] = found
-        r.keys, r.times, r.kinds, r.payloads, r.digests, r.signals, r.dead = [], [], [], [], [], {}, []
-    report.events_parsed = len(keys)
+        r.keys, r.digests, r.kinds, r.blob, r.signals = bytearray(), bytearray(), bytearray(), bytearray(), {}
+    report.events_parsed = n
+
+    def payload(i: int) -> bytes | None:
+        s, e = int(starts[i]), int(ends[i])
+        return blobs[int(part_of[i])][s:e] if e > s else None
+
+    # The first of each (platform, event_id) in archive order is kept, as ingest keeps the first it reads.
+    if n:
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        keep = np.sort(first)
+        dup = np.ones(n, bool)
+        dup[first] = False
+        dup_idx = np.flatnonzero(dup)
+        kept_of = first[inverse.reshape(-1)[dup_idx]]
+        differs = digests[dup_idx] != digests[kept_of]
+        for i, j in zip(dup_idx[differs].tolist(), kept_of[differs].tolist(), strict=True):
+            _conflict(payload(j), payload(i), dead, report)
+        del inverse, dup, dup_idx, kept_of
+    else:
+        keep = np.empty(0, np.int64)
+    report.duplicates = n - len(keep)
     report.events_unique = len(keep)
-    first.clear()
+    del keys, digests
     if dead:
         sink.dead(dead)
         dead.clear()
-    idx = np.asarray(keep, dtype=np.int64)
-    kept_times = np.asarray(times, dtype=np.float64)[idx]
-    order = idx[np.argsort(kept_times, kind="stable")]
+    kept_times = times[keep]
+    order = keep[np.argsort(kept_times, kind="stable")]
     # Events before ``since`` that no stateful detector needs were dropped by the workers already.
-    report.events_scored = int((kept_times >= spec.since).sum()) if spec.since is not None else len(idx)
-    by_kind: dict[str, list[tuple[int, Detector]]] = {}
+    report.events_scored = int((kept_times >= spec.since).sum()) if spec.since is not None else len(keep)
+    del kept_times, keep
+    by_kind: dict[int, list[tuple[int, Detector]]] = {}
     for rank, d in stateful:
         for kind in d.kinds:
-            by_kind.setdefault(kind, []).append((rank, d))
+            if kind in _KIND_CODE:
+                by_kind.setdefault(_KIND_CODE[kind], []).append((rank, d))
     ctx = ArchiveContext()
     since = spec.since
+    before_all = (times < since) if since is not None else None
     want_all = sink.wants_events
     decide = policy.decide
+    shipped = (ends > starts).tolist()
     for gi in order.tolist():
         sf = by_kind.get(kinds[gi])
         found = signals.pop(gi, None)
-        before = since is not None and times[gi] < since
-        if sf is None and found is None and (before or not want_all):
+        before = before_all is not None and bool(before_all[gi])
+        if (sf is None and found is None and (before or not want_all)) or not shipped[gi]:
             continue
-        payload = payloads[gi]
-        payloads[gi] = None
-        if payload is None:
-            continue
-        event = decode_event(payload)
+        event = decode_event(blobs[int(part_of[gi])][int(starts[gi]) : int(ends[gi])])
         if sf is not None:
             for rank, d in sf:
                 if not d.takes(event):

@@ -12,6 +12,7 @@ Everything a task returns is plain data (bytes, tuples, ``Signal``), cheap to pi
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ import msgspec
 
 from cauterize.backfill.archive import Partition, records
 from cauterize.detectors.base import Detector, Signal
-from cauterize.events import Event, encode_event
+from cauterize.events import EVENT_KINDS, Event, encode_event
 from cauterize.ingest.auto import AutoDetect, RunMemory
 from cauterize.ingest.base import Adapter, NotYetKnown, RawRecord, RecordError, Reject
 from cauterize.ingest.registry import get_adapter
@@ -53,19 +54,36 @@ class ScoringSpec:
         ).hexdigest()
 
 
+#: Event kinds as one-byte codes in a partition's result.
+KIND_CODES: tuple[str, ...] = tuple(sorted(EVENT_KINDS))
+_KIND_CODE = {k: i for i, k in enumerate(KIND_CODES)}
+
+
+def key_digest(platform: str, event_id: str) -> bytes:
+    """16 bytes naming an event's ``(platform, event_id)``: what the driver deduplicates on."""
+    return hashlib.blake2b(f"{platform}\x00{event_id}".encode(), digest_size=16).digest()
+
+
 @dataclass
 class PartitionResult:
+    """A partition's events in columns of fixed-width bytes (the driver holds millions of them).
+
+    Event ``i`` of the partition: key ``keys[16i:16i+16]``, time ``times`` (float64), kind code
+    ``kinds[i]``, content digest ``digests[8i:8i+8]``, and its encoded event
+    ``blob[offsets[i]:offsets[i+1]]`` (empty when the driver will not need it).
+    """
+
     index: int
     records: int = 0
     per_source: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: One entry per parsed event, in the partition's order.
-    keys: list[tuple[str, str]] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    #: The encoded event (None when the driver will not need it), and a digest to find conflicts.
-    payloads: list[bytes | None] = field(default_factory=list)
-    digests: list[bytes] = field(default_factory=list)
-    #: Position in ``keys`` -> (detector's rank in the pipeline's order, signal).
+    n: int = 0
+    keys: bytearray = field(default_factory=bytearray)
+    times: array = field(default_factory=lambda: array("d"))
+    kinds: bytearray = field(default_factory=bytearray)
+    digests: bytearray = field(default_factory=bytearray)
+    blob: bytearray = field(default_factory=bytearray)
+    offsets: array = field(default_factory=lambda: array("q", [0]))
+    #: Position in the partition -> (detector's rank in the pipeline's order, signal).
     signals: dict[int, list[tuple[int, Signal]]] = field(default_factory=dict)
     dead: list[dict[str, Any]] = field(default_factory=list)
     dead_reasons: Counter[str] = field(default_factory=Counter)
@@ -190,15 +208,18 @@ def _take(
                         f"detector {d.name} failed: {exc!r}",
                     )
         payload = encode_event(item)
-        n = len(out.keys)
-        out.keys.append((item.platform, item.event_id))
+        n = out.n
+        out.n += 1
+        out.keys += key_digest(item.platform, item.event_id)
         out.times.append(t)
-        out.kinds.append(item.kind)
+        out.kinds.append(_KIND_CODE[item.kind])
         # Shipped events are compared whole on the driver; otherwise the digest leaves the time
         # out, as ``same_content`` does (a profile seen again keeps its id, not its time).
         same = payload if spec.ship_all else encode_event(msgspec.structs.replace(item, time=_EPOCH))
-        out.digests.append(hashlib.blake2b(same, digest_size=8).digest())
-        out.payloads.append(payload if (spec.ship_all or found) else None)
+        out.digests += hashlib.blake2b(same, digest_size=8).digest()
+        if spec.ship_all or found:
+            out.blob += payload
+        out.offsets.append(len(out.blob))
         if found:
             out.signals[n] = found
 

@@ -14,6 +14,11 @@ from rich.text import Text
 from cauterize.cli.common import ConfigOption, console, err_console, get_config, untrusted
 
 
+def _is_parquet(path: Path) -> bool:
+    with path.open("rb") as f:
+        return f.read(4) == b"PAR1"
+
+
 def _since(value: str | None) -> float | None:
     if value is None:
         return None
@@ -129,6 +134,13 @@ def backfill(
     except ValueError as exc:
         err_console.print(untrusted(exc))
         raise typer.Exit(2) from None
+    needs_arrow = out is not None or any(_is_parquet(a) for a in archives)
+    if needs_arrow:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            err_console.print("Parquet needs pyarrow: pip install 'cauterize[backfill]'")
+            raise typer.Exit(2) from None
     if network and out is not None:
         err_console.print("[red]--network reads the store the backfill fills: leave out --out[/]")
         raise typer.Exit(2)
