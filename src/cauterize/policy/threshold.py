@@ -80,6 +80,9 @@ DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
     {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.3, "action": "flag_for_review"},
     {"name": "threat-to-life", "labels": "threat.*", "threshold": 0.8, "action": "escalate"},
     {"name": "threat-review", "labels": "threat.*", "threshold": 0.5, "action": "flag_for_review"},
+    # A link to an account suspended on another platform: a review case on the platform where the
+    # account is active (its signals are review_only, so no rule can act on them by itself).
+    {"name": "cross-platform-review", "labels": "crossplatform.*", "threshold": 0.5, "action": "flag_for_review"},
     {"name": "strong-signal", "labels": "*", "threshold": 0.95, "action": "suspend"},
     {"name": "review", "labels": "*", "threshold": 0.5, "action": "flag_for_review"},
 )
