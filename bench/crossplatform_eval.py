@@ -71,6 +71,18 @@ def main() -> int:
                 f"naive announced {n['announced_right_parent']}/{n['announced']}, silent {n['silent_right_parent']}/{n['silent']}, "
                 f"innocents {n['innocents_flagged']}/{n['innocents']}, wrong parent {n['movers_wrong_parent']}"
             )
+            for name, m in (("cauterize", c), ("naive", n)):
+                right = m["announced_right_parent"] + m["silent_right_parent"]
+                made = (
+                    m["announced_right_persona"]
+                    + m["silent_right_persona"]
+                    + m["movers_wrong_parent"]
+                    + m["innocents_flagged"]
+                    + m["other_flagged"]
+                )
+                print(
+                    f"  {name}: {made} accounts linked, {right} to the right parent (precision {right / made if made else 0:.3f})"
+                )
     print(f"\n{time.perf_counter() - began:.0f} s", file=sys.stderr)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
