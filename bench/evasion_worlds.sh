@@ -11,7 +11,8 @@
 # (`policy.auto_actions = true`, off by default in the product), its decisions exported and
 # scored by `cauterize eval --events` (which computes the naive rule from the same events).
 # Reports land in OUT/<world>/report.{md,json}; a summary table on stdout. MODEL=path scores
-# with another link model file (e.g. a candidate before it replaces the packaged one).
+# with another link model file (e.g. a candidate before it replaces the packaged one);
+# REPORT_AT=p reports links from probability p and reviews them from p (both 0.3 by default).
 set -euo pipefail
 out=$1
 shift
@@ -39,8 +40,13 @@ PY
   sed -i "/^\[policy\]/a trusted_file = \"$(cd "$dir" && pwd)/trusted.txt\"" "$dir/cauterize.toml"
   # Automatic actions on, so that "confounders actioned" counts what the automatic rules would do.
   sed -i "s/^auto_actions = false/auto_actions = true/" "$dir/cauterize.toml"
-  if [[ -n "${MODEL:-}" ]]; then
-    printf '\n[detectors.evasion]\nmodel = "%s"\n' "$(realpath "$MODEL")" >> "$dir/cauterize.toml"
+  if [[ -n "${MODEL:-}${REPORT_AT:-}" ]]; then
+    grep -q '^\[detectors.evasion\]' "$dir/cauterize.toml" || printf '\n[detectors.evasion]\n' >> "$dir/cauterize.toml"
+    [[ -z "${MODEL:-}" ]] || sed -i "/^\[detectors.evasion\]/a model = \"$(realpath "$MODEL")\"" "$dir/cauterize.toml"
+  fi
+  if [[ -n "${REPORT_AT:-}" ]]; then
+    sed -i "/^\[detectors.evasion\]/a report_at = $REPORT_AT" "$dir/cauterize.toml"
+    sed -i "s/\(name = \"ban-evasion-review\".*threshold = \)[0-9.]*/\1$REPORT_AT/" "$dir/cauterize.toml"
   fi
   "$cli" ingest -q -c "$dir/cauterize.toml" "$dir/events.jsonl"
   "$cli" decisions export -c "$dir/cauterize.toml" --format jsonl -o "$dir/decisions.jsonl"
@@ -66,13 +72,13 @@ def nameless(d):
     kids = [k for k in kids if k.get("kind") == "account" and k.get("generation", 0) > 0 and k["label"] == "extremist"]
     return sum(1 for k in kids if k["parent_account_id"] not in named)
 print("cauterize (naive rule) on each world; 'nameless': replacements whose parent never showed a handle")
-print("| world | replacements | nameless | before first post | before 10 followers | right parent | link precision | confounders actioned | Brier |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| world | replacements | nameless | before first post | … naming an earlier incarnation | … or by the takedown report | before 10 followers | right parent | link precision | confounders actioned | Brier |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for w in worlds:
     d = f"{out}/{w.replace(':', '-')}"
     r = json.load(open(f"{d}/report.json"))
     e, n = r["evasion"], r["naive"]["evasion"]
-    cells = [f"{pct(e[k])} ({pct(n[k])})" for k in ("before_first_post_share", "before_10_followers_share", "correct_parent_share", "link_precision")]
+    cells = [f"{pct(e.get(k))} ({pct(n.get(k))})" for k in ("before_first_post_share", "before_first_post_right_parent_share", "before_first_post_or_report_share", "before_10_followers_share", "correct_parent_share", "link_precision")]
     brier = "–" if e.get("brier") is None else f"{e['brier']:.3f}"
     print(f"| {w} | {e['replacements']} | {nameless(d)} | " + " | ".join(cells) + f" | {r['harm_total']['actioned']} ({r['naive']['harm_total']['actioned']}) | {brier} |")
 PY

@@ -328,3 +328,19 @@ def test_before_first_post_or_takedown_report() -> None:
     prompt = evaluate(hand_truth(), [parse_decision(d) for d in hand_decisions()]).evasion
     assert prompt.posted_before_report == 0
     assert prompt.before_first_post_or_report == prompt.before_first_post == 2
+
+
+def test_before_first_post_naming_an_earlier_incarnation() -> None:
+    # A1 flagged at 70 (< first post 80) naming A0: counts. A2 never posted and was flagged at
+    # 210 naming A0 (its grandparent, an earlier incarnation) and A1: counts. The same flags
+    # naming an unrelated account count as "before first post" but not here.
+    right = evaluate(hand_truth(), [parse_decision(d) for d in hand_decisions()]).evasion
+    assert right.before_first_post == 2 and right.before_first_post_right_parent == 2
+    wrong = [
+        decision("A1", "flag_for_review", 70, sig("evasion", "evasion.link", 0.9, parent_account_id="C2", rank=1)),
+        # Right parent, but only after A1's first post (80).
+        decision("A1", "flag_for_review", 90, sig("evasion", "evasion.link", 0.9, parent_account_id="A0", rank=1)),
+    ]
+    e = evaluate(hand_truth(), [parse_decision(d) for d in wrong]).evasion
+    assert e.before_first_post == 1 and e.before_first_post_right_parent == 0
+    assert e.before_first_post_right_parent_share == 0.0

@@ -91,6 +91,12 @@ class EvasionMetrics:
     before_first_post_or_report: int = 0
     before_first_post_or_report_share: float | None = None
     posted_before_report: int = 0
+    #: Also beside it: flagged before the first post by a decision that names one of the
+    #: account's earlier incarnations as its parent. A name rule flags a fresh name that
+    #: happens to resemble another persona's handle "in time" but points the reviewer at the
+    #: wrong account; this counts only the flags that name the right actor.
+    before_first_post_right_parent: int = 0
+    before_first_post_right_parent_share: float | None = None
 
 
 @dataclass
@@ -196,6 +202,17 @@ def _evasion(
 ) -> EvasionMetrics:
     links: dict[Key, list[tuple[int, str]]] = defaultdict(list)
     cited = [s for d in decisions if d.action in FLAG_ACTIONS for s in d.signals]
+    #: The earliest flag time at which each account's decision named each parent.
+    named_at: dict[Key, dict[str, datetime]] = defaultdict(dict)
+    for d in decisions:
+        if d.action not in FLAG_ACTIONS:
+            continue
+        for s in d.signals:
+            if s.is_evasion and "parent_account_id" in s.evidence:
+                seen = named_at[d.key]
+                parent_id = str(s.evidence["parent_account_id"])
+                if parent_id not in seen or d.event_time < seen[parent_id]:
+                    seen[parent_id] = d.event_time
     for s in [*cited, *(signals or ())]:
         if s.is_evasion and "parent_account_id" in s.evidence:
             rank = s.evidence.get("rank")
@@ -205,7 +222,7 @@ def _evasion(
     minutes: list[float] = []
     reach: list[float] = []
     before_post = before_10 = correct = first = lineage = linked = 0
-    before_possible = posted_early = 0
+    before_possible = posted_early = before_right = 0
     by_tech: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for a in replacements:
         tech = by_tech[a.technique or "unknown"]
@@ -223,6 +240,9 @@ def _evasion(
                 before_possible += 1
             elif early and reported is not None and when <= reported:
                 before_possible += 1
+        right_at = [t for p, t in named_at.get(a.key, {}).items() if p in _ancestors(truth, a)]
+        if right_at and (a.first_post_at is None or min(right_at) < a.first_post_at):
+            before_right += 1
             count = a.followers_at(when)
             if count is None and followers is not None and a.key in followers:
                 count = followers[a.key].at(when)
@@ -255,6 +275,8 @@ def _evasion(
         before_first_post_or_report=before_possible,
         before_first_post_or_report_share=_share(before_possible, n),
         posted_before_report=posted_early,
+        before_first_post_right_parent=before_right,
+        before_first_post_right_parent_share=_share(before_right, n),
         before_10_followers=before_10,
         before_10_followers_share=_share(before_10, n) if reach or not flagged_n else None,
         minutes_to_flag_median=median(minutes),

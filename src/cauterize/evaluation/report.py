@@ -53,6 +53,10 @@ def _evasion_rows(r: EvalReport) -> list[tuple[str, str]]:
             f"{e.before_first_post_or_report} ({fmt(e.before_first_post_or_report_share, pct=True)}; "
             f"{e.posted_before_report} posted before the report)",
         ),
+        (
+            "flagged before first post, naming an earlier incarnation",
+            f"{e.before_first_post_right_parent} ({fmt(e.before_first_post_right_parent_share, pct=True)})",
+        ),
         ("flagged before 10 followers", f"{e.before_10_followers} ({fmt(e.before_10_followers_share, pct=True)})"),
         ("minutes creation → flag, median", fmt(e.minutes_to_flag_median)),
         ("minutes creation → flag, p95", fmt(e.minutes_to_flag_p95)),
@@ -77,6 +81,11 @@ def _versus_rows(r: EvalReport) -> list[tuple[str, str, str]]:
             "… or by the takedown report (posted before it)",
             e.before_first_post_or_report_share,
             n.before_first_post_or_report_share,
+        ),
+        (
+            "… naming an earlier incarnation",
+            e.before_first_post_right_parent_share,
+            n.before_first_post_right_parent_share,
         ),
         ("flagged before 10 followers", e.before_10_followers_share, n.before_10_followers_share),
         ("right parent", e.correct_parent_share, n.correct_parent_share),
