@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 #: Posts whose language is kept to guess an account's own.
@@ -32,15 +33,24 @@ class Profile:
     #: Its latest own action (appearance, post, follow): when an account went quiet, which a
     #: takedown reported late does not tell.
     last_active: datetime | None = None
+    #: ``language()`` as of ``post_langs`` of this length (it is asked once per candidate scored,
+    #: and the list only grows, up to ``POST_LANGS``).
+    _lang_memo: tuple[int, str | None] = field(default=(-1, None), repr=False, compare=False)
 
     def language(self) -> str | None:
         """The stated language, else the most common of its first posts' (ties: the earliest)."""
-        if self.lang or not self.post_langs:
+        langs = self.post_langs
+        if self.lang or not langs:
             return self.lang
+        n, memo = self._lang_memo
+        if n == len(langs):
+            return memo
         counts: dict[str, int] = {}
-        for lang in self.post_langs:
+        for lang in langs:
             counts[lang] = counts.get(lang, 0) + 1
-        return max(counts, key=lambda k: (counts[k], -self.post_langs.index(k)))  # type: ignore[union-attr]
+        found = max(counts, key=lambda k: (counts[k], -langs.index(k)))
+        self._lang_memo = (len(langs), found)
+        return found
 
     def note_post_lang(self, lang: str | None) -> None:
         if lang and not self.lang:
@@ -48,6 +58,11 @@ class Profile:
             if len(langs) < POST_LANGS:
                 langs.append(lang)
                 self.post_langs = langs
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A saved engine state (state.py) holds one per account: pickled as the constructor's
+        # arguments, read in one C call, instead of the dataclass default's field-by-field Python.
+        return (Profile, _PROFILE_VALUES(self))
 
     def update(self, **fields: object) -> bool:
         """Apply stated fields; True if a name-like field (handle, display name, avatar, bio) changed."""
@@ -96,8 +111,18 @@ class Fingerprint:
             self._keys = tuple(HandleKeys.of(h) for h in self.handles if h)
         return self._keys
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        values = list(_FINGERPRINT_VALUES(self))
+        values[_KEYS_AT] = None  # a cache, rebuilt on first use
+        return (Fingerprint, tuple(values))
+
     @property
     def gone_at(self) -> datetime:
         """When the account stopped: its last action if that came before the suspension was reported."""
         la = self.last_active
         return la if la is not None and la < self.suspended_at else self.suspended_at
+
+
+_PROFILE_VALUES = attrgetter(*(f.name for f in fields(Profile)))
+_FINGERPRINT_VALUES = attrgetter(*(f.name for f in fields(Fingerprint)))
+_KEYS_AT = [f.name for f in fields(Fingerprint)].index("_keys")

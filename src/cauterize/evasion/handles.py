@@ -46,18 +46,25 @@ def ascii_fold(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def _alnum_fold(handle: str) -> str:
+    """What :func:`skeleton` and :func:`compact` share: folded, separators, look-alike digits and
+    letter pairs resolved, only letters and digits left (computed once for both)."""
+    s = ascii_fold(handle.lstrip("@"))
+    s = _SEPARATORS.sub("", s)
+    s = _LEET_INNER.sub(lambda m: m.group(0).translate(_LEET), s)
+    for pair, letter in _PAIRS[:3]:
+        s = s.replace(pair, letter)
+    return _NON_ALNUM.sub("", s)
+
+
+@lru_cache(maxsize=200_000)
 def skeleton(handle: str) -> str:
     """Handle without case, script, separators, look-alike digits, doubled letters or a trailing counter.
 
     ``Ashen_Media2``, ``ashen__media``, ``ashen_rnedia``, ``аshen_media`` and ``ashen_mediaa``
     all give ``ashenmedia``.
     """
-    s = ascii_fold(handle.lstrip("@"))
-    s = _SEPARATORS.sub("", s)
-    s = _LEET_INNER.sub(lambda m: m.group(0).translate(_LEET), s)
-    for pair, letter in _PAIRS[:3]:
-        s = s.replace(pair, letter)
-    s = _NON_ALNUM.sub("", s)
+    s = _alnum_fold(handle)
     stem = _TRAILING_DIGITS.sub("", s) or s
     return _DOUBLES.sub(r"\1", stem)
 
@@ -65,12 +72,7 @@ def skeleton(handle: str) -> str:
 @lru_cache(maxsize=200_000)
 def compact(handle: str) -> str:
     """Like :func:`skeleton` but keeping the digits: ``ashen_rnedia74`` -> ``ashenmedia74``."""
-    s = ascii_fold(handle.lstrip("@"))
-    s = _SEPARATORS.sub("", s)
-    s = _LEET_INNER.sub(lambda m: m.group(0).translate(_LEET), s)
-    for pair, letter in _PAIRS[:3]:
-        s = s.replace(pair, letter)
-    return _DOUBLES.sub(r"\1", _NON_ALNUM.sub("", s))
+    return _DOUBLES.sub(r"\1", _alnum_fold(handle))
 
 
 def compact_parents(handle: str) -> list[str]:
@@ -99,6 +101,7 @@ def consonants(text: str) -> str:
     return _DOUBLES.sub(r"\1", re.sub(r"\d+", "", s))
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """Display-name key: folded words without punctuation or spacing."""
     return _NON_ALNUM.sub("", ascii_fold(name))
@@ -110,6 +113,7 @@ def trailing_number(handle: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def trigrams(key: str) -> set[str]:
+@lru_cache(maxsize=50_000)
+def trigrams(key: str) -> frozenset[str]:
     padded = f"^{key}$"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))

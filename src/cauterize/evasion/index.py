@@ -77,12 +77,24 @@ class CandidateIndex:
         self._audience: defaultdict[str, list[int]] = defaultdict(list)
         #: (suspended_at, fid), in time order: suspensions arrive in stream order, nearly sorted.
         self._recent: list[tuple[datetime, int]] = []
+        #: Skeleton -> the fingerprints its trigrams propose, until the next ``add``. The trigram
+        #: count is the costly path, and one skeleton is asked again and again between two
+        #: suspensions: each account at every trigger, every namesake at a late suspension.
+        self._gram_hits: dict[str, list[int]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in vars(self).items() if k != "_gram_hits"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._gram_hits = {}
 
     def __len__(self) -> int:
         return len(self.fingerprints)
 
     def add(self, fp: Fingerprint) -> None:
         self.fingerprints[fp.fid] = fp
+        self._gram_hits.clear()
         skels, cons, compacts = _keys(fp)
         for c in compacts:
             self._compact[c].append(fp.fid)
@@ -174,14 +186,7 @@ class CandidateIndex:
             # Trigrams catch what no fold removes (a swapped consonant); they are the costly path,
             # so they are skipped when the exact keys already filled the candidate list.
             if len(found) < self.max_candidates:
-                grams = trigrams(skel)
-                counts: Counter[int] = Counter()
-                for g in grams:
-                    posting = self._trigrams.get(g)
-                    if posting and len(posting) <= self.max_posting:
-                        counts.update(posting)
-                need = self.min_trigram_share * len(grams)
-                take(f for f, n in counts.most_common(self.max_candidates) if n >= need)
+                take(self._by_trigrams(skel))
         if q.promoters:
             shared: Counter[int] = Counter()
             for p in q.promoters:
@@ -191,6 +196,20 @@ class CandidateIndex:
             take(f for f, _ in shared.most_common(self.max_candidates))
         fps = self.fingerprints
         return [f for f in found if fps[f].active][: self.max_candidates]
+
+    def _by_trigrams(self, skel: str) -> list[int]:
+        """Fingerprints sharing at least ``min_trigram_share`` of the skeleton's trigrams, best first."""
+        hits = self._gram_hits.get(skel)
+        if hits is None:
+            grams = trigrams(skel)
+            counts: Counter[int] = Counter()
+            for g in grams:
+                posting = self._trigrams.get(g)
+                if posting and len(posting) <= self.max_posting:
+                    counts.update(posting)
+            need = self.min_trigram_share * len(grams)
+            hits = self._gram_hits[skel] = [f for f, n in counts.most_common(self.max_candidates) if n >= need]
+        return hits
 
 
 class NaiveIndex:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from cauterize.evasion.engine import EvasionEngine
 
 #: Bump when what the engine keeps changes shape or meaning: older saved states are then rebuilt.
-STATE_VERSION = 1
+STATE_VERSION = 2
 _MAGIC = b"cauterize-evasion-state\x00"
 
 #: What the unpickler may build: containers, times, and the engine's own data classes.
