@@ -9,6 +9,7 @@ tick, so held events are released on time while the platform is quiet or gone.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from collections.abc import Iterator
@@ -67,7 +68,10 @@ class LiveSource:
         return self._net.next()
 
     def _pump(self) -> None:
-        backoff_scale = float(getattr(self.connector, "backoff_scale", 1.0))
+        # Tests shrink every wait (CAUTERIZE_LIVE_BACKOFF_SCALE); a deployment never sets it.
+        backoff_scale = float(
+            getattr(self.connector, "backoff_scale", os.environ.get("CAUTERIZE_LIVE_BACKOFF_SCALE", 1.0))
+        )
         while not self._stop.is_set():
             try:
                 got_any = False
