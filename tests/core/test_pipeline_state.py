@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,33 @@ def test_a_pipeline_kept_open_takes_in_what_another_writer_stored(halves, tmp_pa
     assert _outcome(two) == _outcome(one)
     one.close()
     two.close()
+
+
+def test_the_ingest_command_says_what_it_replayed_and_warns_of_an_unusable_state(halves, tmp_path):
+    from typer.testing import CliRunner
+
+    from cauterize.cli.main import app
+
+    a, b, in_history = halves
+    (tmp_path / "a.jsonl").write_bytes(a)
+    (tmp_path / "b.jsonl").write_bytes(b)
+    env = {"CAUTERIZE_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(tmp_path / "a.jsonl"), "-q", "--json"], env=env)
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(app, ["ingest", str(tmp_path / "b.jsonl"), "-q", "--json"], env=env)
+    assert second.exit_code == 0, second.output
+    assert json.loads(second.stdout)["replayed"] == 0
+
+    store = open_store(Config(data_dir=tmp_path / "data"))
+    with store.engine.begin() as conn:
+        conn.execute(update(detector_state).values(state_key="evasion/0/another"))
+    store.close()
+    (tmp_path / "c.jsonl").write_bytes(b"")
+    third = runner.invoke(app, ["ingest", str(tmp_path / "c.jsonl"), "-q"], env=env)
+    assert third.exit_code == 0, third.output
+    assert "warning: saved state of detector 'evasion' was built by other code" in " ".join(third.output.split())
+    replayed = re.search(r"stored events replayed first\D+(\d+)", third.output)
+    assert replayed is not None and int(replayed.group(1)) == in_history + sum(
+        json.loads(line)["kind"] in HISTORY for line in b.splitlines()
+    )

@@ -46,6 +46,8 @@ def summary_table(summary: RunSummary) -> Table:
             else ()
         ),
         ("detector errors", summary.detector_errors),
+        # Stored events read back into stateful detectors first: 0 when a saved state covered them.
+        ("stored events replayed first", summary.replayed),
         ("seconds", f"{summary.seconds:.2f}"),
         ("events/s", f"{rate:,.0f}"),
     ]
@@ -62,7 +64,7 @@ def summary_table(summary: RunSummary) -> Table:
 
 def run_notes(summary: RunSummary, window_seconds: float) -> list[str]:
     """Plain words on the counts an operator would otherwise puzzle over."""
-    notes = []
+    notes = [f"warning: {w}" for w in summary.warnings]
     if summary.late and summary.events_parsed and summary.late / summary.events_parsed >= 0.05:
         notes.append(
             f"note: {summary.late / summary.events_parsed:.0%} of events came more than {window_seconds:.0f} s "
