@@ -344,3 +344,11 @@ def test_before_first_post_naming_an_earlier_incarnation() -> None:
     e = evaluate(hand_truth(), [parse_decision(d) for d in wrong]).evasion
     assert e.before_first_post == 1 and e.before_first_post_right_parent == 0
     assert e.before_first_post_right_parent_share == 0.0
+
+
+def test_the_figures_beside_before_first_post_leave_reach_alone() -> None:
+    # A flag that names no parent still counts for "before 10 followers" (it is about reach).
+    only_watchlist = [decision("A1", "flag_for_review", 70, sig("watchlist", "watchlist.hashtag", 0.9))]
+    e = evaluate(hand_truth(), [parse_decision(d) for d in only_watchlist]).evasion
+    assert e.before_first_post_right_parent == 0
+    assert e.before_10_followers == 1 and e.followers_at_flag_median == pytest.approx(5.0)

@@ -240,9 +240,6 @@ def _evasion(
                 before_possible += 1
             elif early and reported is not None and when <= reported:
                 before_possible += 1
-        right_at = [t for p, t in named_at.get(a.key, {}).items() if p in _ancestors(truth, a)]
-        if right_at and (a.first_post_at is None or min(right_at) < a.first_post_at):
-            before_right += 1
             count = a.followers_at(when)
             if count is None and followers is not None and a.key in followers:
                 count = followers[a.key].at(when)
@@ -250,6 +247,9 @@ def _evasion(
                 reach.append(count)
                 if count < FOLLOWER_THRESHOLD:
                     before_10 += 1
+        right_at = [t for p, t in named_at.get(a.key, {}).items() if p in _ancestors(truth, a)]
+        if right_at and (a.first_post_at is None or min(right_at) < a.first_post_at):
+            before_right += 1
         found = links.get(a.key)
         if not found:
             continue
