@@ -29,6 +29,15 @@ STREAM = _events(
         lang="ar",
     ),
     ev(
+        "post_created",
+        "t2",
+        "100",
+        3,  # announced ahead: before the new account appears
+        platform="twitter",
+        post_id="tp1",
+        text="[SIM] find us at @grey_lantern@mstdn.sim.example",
+    ),
+    ev(
         "account_created",
         "m0",
         "m:new",
@@ -37,15 +46,6 @@ STREAM = _events(
         handle="grey_lantern@mstdn.sim.example",
         display_name="Ashen Relay",
         lang="ar",
-    ),
-    ev(
-        "post_created",
-        "t2",
-        "100",
-        30,
-        platform="twitter",
-        post_id="tp1",
-        text="[SIM] find us at @grey_lantern@mstdn.sim.example",
     ),
     ev("enforcement", "t3", "100", 60, platform="twitter", action="suspend", reason="terrorism"),
     ev("post_created", "m1", "m:other", 70, platform="mastodon", post_id="mp1", text="[SIM] unrelated"),

@@ -67,13 +67,27 @@ def test_an_announced_move_links_to_its_parent_with_the_announcing_post_as_evide
 
 
 def test_order_does_not_matter_new_account_then_announcement_then_suspension():
+    # The files arrive in another order than things happened: the destination's first, then the
+    # origin's announcement (made before the new account appeared), then a late takedown feed.
     eng = CrossPlatformEngine()
     origin(eng)
     assert eng.profile("mastodon", "m:new", at(20), "m1", handle="grey_lantern@mstdn.sim.example") == []
     # Announced while the parent is not suspended yet: nothing to link to.
-    assert post(eng, "twitter", "100", 30, text="[SIM] backup: https://mstdn.sim.example/@grey_lantern") == []
+    assert post(eng, "twitter", "100", 15, text="[SIM] backup: https://mstdn.sim.example/@grey_lantern") == []
     found = eng.suspend("twitter", "100", at(600), "terrorism")
     assert [(f.account_id, f.parent.account_id, f.trigger) for f in found] == [("m:new", "100", "late_suspension")]
+
+
+def test_a_post_naming_an_account_that_already_exists_counts_for_the_network_only():
+    # Made after the new account appeared, it reads like any promoter's shout-out: not the
+    # parent's own announcement, so with nothing else tying them there is no link (not a wrong one).
+    eng = CrossPlatformEngine()
+    origin(eng)
+    eng.profile("mastodon", "m:new", at(20), "m1", handle="grey_lantern@mstdn.sim.example")
+    post(eng, "twitter", "100", 30, text="[SIM] backup: https://mstdn.sim.example/@grey_lantern")
+    assert eng.suspend("twitter", "100", at(600), "terrorism") == []
+    (p, parent, feats, _), *_ = eng.rank(eng.accounts[("mastodon", "m:new")])
+    assert parent.account_id == "100" and "announced_by_network" in feats and p < eng.report_at
 
 
 def test_a_same_name_innocent_is_not_linked_and_neither_is_one_with_the_same_display_name():
@@ -191,3 +205,44 @@ def test_state_is_bounded():
         post(eng, "mastodon", f"m{i}", i + 0.5, urls=tuple(f"https://s.example/{i}/{k}" for k in range(100)))
     assert len(eng.accounts) <= 50 and len(eng.by_handle) <= 50
     assert all(len(t.links) <= 64 for t in eng.accounts.values())
+
+
+def _network(eng):
+    """Two suspended members (100, 200) and a shouter (300) that promoted both on the origin."""
+    origin(eng, acct="100", handle="ashen_relay5")
+    origin(eng, acct="200", handle="umm_noor", display_name="Umm Noor", bio="[SIM] other")
+    eng.profile("twitter", "300", at(0), "p300", handle="shouter")
+    eng.interaction("twitter", "300", "100", at(1))
+    eng.interaction("twitter", "300", "200", at(1))
+
+
+def test_a_shout_out_after_the_new_account_appeared_never_makes_the_shouter_its_parent():
+    eng = CrossPlatformEngine()
+    _network(eng)
+    eng.suspend("twitter", "100", at(60), "terrorism")
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
+    post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example")
+    found = eng.suspend("twitter", "300", at(680), "terrorism")  # the shouter is taken down an hour later
+    assert all(f.parent.account_id != "300" for f in found)
+    assert ("mastodon", "m:new") not in eng.reported or eng.reported[("mastodon", "m:new")].parent != ("twitter", "300")
+
+
+def test_of_the_candidates_the_network_points_at_the_one_that_went_quiet_just_before_is_named():
+    eng = CrossPlatformEngine()
+    _network(eng)
+    post(eng, "twitter", "200", 500)  # 200 acts until minute 500, then goes quiet
+    eng.suspend("twitter", "100", at(60), "terrorism")  # quiet since minute 12
+    eng.suspend("twitter", "200", at(700), "terrorism")
+    eng.profile("mastodon", "m:new", at(560), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example")
+    assert [(f.account_id, f.parent.account_id) for f in found] == [("m:new", "200")]
+    assert found[0].features.get("went_quiet") == 1.0 and "announced_by_parent" not in found[0].features
+    # Both went quiet in the window: nobody is named.
+    eng2 = CrossPlatformEngine()
+    _network(eng2)
+    post(eng2, "twitter", "100", 500)
+    post(eng2, "twitter", "200", 510)
+    eng2.suspend("twitter", "100", at(690), "terrorism")
+    eng2.suspend("twitter", "200", at(700), "terrorism")
+    eng2.profile("mastodon", "m:new", at(560), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
+    assert post(eng2, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example") == []

@@ -35,8 +35,9 @@ MAX_POSTING = 50
 MAX_PER_KEY = 50
 #: An announcer still acting this long after the account it named appeared did not move itself.
 STAYED = timedelta(hours=48)
-#: An announcement made this close to the announcer's last activity is a farewell.
-LAST_ACTS = timedelta(hours=12)
+#: "Went quiet just before the new account appeared": its last activity in this window around it.
+QUIET_BEFORE = timedelta(hours=6)
+QUIET_AFTER = timedelta(hours=1)
 _RESCORE_POSTS = frozenset({1, 2, 4, 8, 16, 32})
 _RESCORE_PROMOTERS = frozenset({1, 2, 4, 8, 16})
 
@@ -364,6 +365,11 @@ class CrossPlatformEngine:
         for h in t.handles:
             for a in self.refs_to.get((self.family(platform), handle_key(h)), ()):
                 todo[(a.platform, a.account_id)] = None
+        for p in t.promoters:  # the new homes its network announced
+            for ref in self.announced.get(p, ()):
+                k = self.by_handle.get(ref)
+                if k is not None:
+                    todo[k] = None
         out: list[CrossLink] = []
         for k in todo:
             child = self.accounts.get(k)
@@ -463,31 +469,23 @@ class CrossPlatformEngine:
         keys, anns = self.candidates(t)
         pop = score.Popularity(self.stem_count, self.name_count, self.domain_count, self.link_count)
         own = set(self.announced.get(t.key, ()))
-        rows = []
+        staged = []
         for k in keys:
             parent = self.suspended[k]
             pfam = self.family(parent.platform)
-            # Whose move an announcement is: its own when the account named its backup in its bio,
-            # in a post before the backup appeared (announced ahead), or as the only account to
-            # name it and among its own last acts. Otherwise a post naming an existing account is
-            # what promoters do for each other and counts for the network only, as does an
-            # announcer that went on acting long after the new account appeared. A post that
-            # mentions the parent while naming the new account names both.
+            # Whose move an announcement is: its own when the account named its backup in its bio
+            # or in a post before the backup appeared (announced ahead). A post naming an account
+            # that already exists is what promoters do for each other (the network's shout-outs
+            # come after the new account appears, and a shouter may be suspended an hour later):
+            # it counts for the network only, as does an announcer that went on acting long
+            # after the new account appeared. A post that mentions the parent names both.
             stayed = parent.last_active > t.first_seen + STAYED
-            sole = all((a.platform, a.account_id) == k for a in anns)
             own_posts = [
                 a
                 for a in anns
-                if (a.platform, a.account_id) == k
-                and (
-                    a.where == "bio"
-                    or a.time <= t.first_seen
-                    # the only one to name it, and among its last acts: a farewell, not a shout-out
-                    or (sole and parent.last_active <= a.time + LAST_ACTS)
-                )
+                if (a.platform, a.account_id) == k and (a.where == "bio" or a.time <= t.first_seen) and not stayed
             ]
-            mentioned = [a for a in anns if k in a.mentions]
-            by_parent = mentioned + (own_posts if not stayed else [])
+            by_parent = [a for a in anns if k in a.mentions] + own_posts
             names_parent = any((pfam, handle_key(h)) in own for h in parent.handles)
             by_network = [
                 a
@@ -499,8 +497,30 @@ class CrossPlatformEngine:
                     or (a.platform, a.account_id) == k
                 )
             ]
+            staged.append((parent, bool(by_parent) or names_parent, by_parent, by_network))
+        # The network named the new account but no one in particular: the one candidate that went
+        # quiet just before it appeared is the one that moved (two or more: nobody is named).
+        # A shouter's own shout-out is its last act, not a sign that it moved: an account that
+        # announced this one is never the quiet one.
+        shouters = {(a.platform, a.account_id) for a in anns}
+        quiet = [
+            parent
+            for parent, named, _, by_network in staged
+            if by_network
+            and not named
+            and parent.key not in shouters
+            and t.first_seen - QUIET_BEFORE <= parent.last_active <= t.first_seen + QUIET_AFTER
+        ]
+        rows = []
+        for parent, named, by_parent, by_network in staged:
             feats = score.features(
-                t, parent, pop, bool(by_parent) or names_parent, bool(by_network), self._moved(t, parent)
+                t,
+                parent,
+                pop,
+                named,
+                bool(by_network),
+                self._moved(t, parent),
+                went_quiet=len(quiet) == 1 and quiet[0] is parent,
             )
             rows.append((score.probability(feats), parent, feats, by_parent + by_network))
         # Ties go to the candidate that stopped acting closest to the new account's appearance:
