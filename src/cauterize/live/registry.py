@@ -20,8 +20,9 @@ def parse_spec(spec: str) -> tuple[str, str, dict[str, str]]:
     """``scheme:address;k=v;...`` -> (scheme, address, options)."""
     head, *opts = spec.split(";")
     scheme, sep, address = head.partition(":")
-    if not sep or not scheme or not address:
-        raise ValueError(f"expected scheme:address[;key=value...], got {spec!r}")
+    if not sep or not scheme or not address or address.startswith("//"):
+        # "ws://host" alone splits as kind "ws": the kind was left out
+        raise ValueError(f"expected scheme:address[;key=value...] (e.g. bluesky:wss://host), got {spec!r}")
     options: dict[str, str] = {}
     for opt in opts:
         if not opt:
