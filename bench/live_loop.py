@@ -1,6 +1,6 @@
 """Closed-loop latency on a real local AT Protocol network (devnet/: PLC, PDS, AppView, Ozone).
 
-    python bench/live_loop.py [--n 20] [--json bench/out/live_loop.json]
+    python bench/live_loop.py [--n 20] [--flush-seconds 0.5] [--json bench/out/live_loop.json]
 
 Starts the network (needs node, `npm ci --prefix devnet`, PostgreSQL binaries and the `live`
 extra) and cauterize's live loop on the PDS firehose, with an Ozone sink. Then, ``--n`` times each:
@@ -107,6 +107,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--flush-seconds", type=float, default=0.5, help="the live loop's flush bound (CLI default 0.5)")
     args = ap.parse_args()
     reason = unavailable_reason()
     if reason:
@@ -127,7 +128,13 @@ def main() -> None:
             "password": net["moderator"]["password"],
             "case_url": "https://cauterize.example",
         }
-        live = LiveLoop(cfg, [LiveSource(Firehose(net["pds_ws"], tmp / "cursor"))], "jetstream", [sink])
+        live = LiveLoop(
+            cfg,
+            [LiveSource(Firehose(net["pds_ws"], tmp / "cursor"))],
+            "jetstream",
+            [sink],
+            flush_seconds=args.flush_seconds,
+        )
         threading.Thread(target=live.run, daemon=True).start()
         poll(lambda: live.sources[0].health.connected)
         bare = BareSubscriber(net["pds_ws"])
@@ -189,6 +196,7 @@ def main() -> None:
         out = {
             "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "load_avg": os.getloadavg(),
+            "flush_seconds": args.flush_seconds,
             "network_start_s": round(network_up, 2),
             "devnet_startup_ms": net.get("startup_ms"),
             "post_to_frame_bare_subscriber": summary(res["bare"]),
