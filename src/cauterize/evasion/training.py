@@ -18,6 +18,10 @@ from cauterize.evasion.features import evidence_lines
 from cauterize.evasion.model import LinkModel
 from cauterize.events import AccountCreated, EnforcementApplied, Event, Follow, PostCreated, ProfileChanged
 
+#: The review threshold of the shipped configuration (``cauterize.toml``): training reports links
+#: from it, so that what depends on earlier links is what production would see.
+REPORT_AT = 0.2
+
 
 @dataclass
 class Pairs:
@@ -30,7 +34,7 @@ class Pairs:
 
 class _Collecting(EvasionEngine):
     def __init__(  # type: ignore[no-untyped-def]
-        self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, report_at: float = 0.3, **kw
+        self, parents: Mapping[str, str], pairs: Pairs, max_per_moment: int, report_at: float = REPORT_AT, **kw
     ):
         # Links are reported as production would (``report_at``), so that what depends on earlier
         # links (lineage, ``superseded``, ``already_replaced``) is what production would see.
