@@ -172,7 +172,7 @@ class EvasionEngine:
         self,
         model: LinkModel | None = None,
         *,
-        report_at: float = 0.3,
+        report_at: float = 0.2,
         young_hours: float = 72.0,
         max_profiles: int = 2_000_000,
         max_tracked_audiences: int = 500_000,
