@@ -46,7 +46,7 @@ class EvasionDetector(Detector):
     def __init__(
         self,
         model: str | None = None,
-        report_at: float = 0.3,
+        report_at: float = 0.2,
         young_hours: float = 72.0,
         allowlist: list[str] | None = None,
         allowlist_file: str | None = None,
