@@ -77,7 +77,7 @@ DEFAULT_RULES: tuple[Mapping[str, Any], ...] = (
         "min_independent": 2,
         "parent_reasons": ["terrorism"],
     },
-    {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.3, "action": "flag_for_review"},
+    {"name": "ban-evasion-review", "labels": "evasion.*", "threshold": 0.2, "action": "flag_for_review"},
     {"name": "threat-to-life", "labels": "threat.*", "threshold": 0.8, "action": "escalate"},
     {"name": "threat-review", "labels": "threat.*", "threshold": 0.5, "action": "flag_for_review"},
     # A link to an account suspended on another platform: a review case on the platform where the
