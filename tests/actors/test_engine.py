@@ -227,22 +227,16 @@ def test_a_shout_out_after_the_new_account_appeared_never_makes_the_shouter_its_
     assert ("mastodon", "m:new") not in eng.reported or eng.reported[("mastodon", "m:new")].parent != ("twitter", "300")
 
 
-def test_of_the_candidates_the_network_points_at_the_one_that_went_quiet_just_before_is_named():
+def test_the_networks_word_alone_names_no_parent_even_when_one_candidate_went_quiet_just_before():
+    # xp-2 named the one candidate that went quiet just before the new account appeared; on its
+    # held-out worlds that gave most of its wrong parents (docs/benchmarks.md), so xp-3 does not.
     eng = CrossPlatformEngine()
     _network(eng)
     post(eng, "twitter", "200", 500)  # 200 acts until minute 500, then goes quiet
-    eng.suspend("twitter", "100", at(60), "terrorism")  # quiet since minute 12
+    eng.suspend("twitter", "100", at(60), "terrorism")
     eng.suspend("twitter", "200", at(700), "terrorism")
     eng.profile("mastodon", "m:new", at(560), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
-    found = post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example")
-    assert [(f.account_id, f.parent.account_id) for f in found] == [("m:new", "200")]
-    assert found[0].features.get("went_quiet") == 1.0 and "announced_by_parent" not in found[0].features
-    # Both went quiet in the window: nobody is named.
-    eng2 = CrossPlatformEngine()
-    _network(eng2)
-    post(eng2, "twitter", "100", 500)
-    post(eng2, "twitter", "200", 510)
-    eng2.suspend("twitter", "100", at(690), "terrorism")
-    eng2.suspend("twitter", "200", at(700), "terrorism")
-    eng2.profile("mastodon", "m:new", at(560), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
-    assert post(eng2, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example") == []
+    assert post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example") == []
+    ranked = eng.rank(eng.accounts[("mastodon", "m:new")])
+    assert {r[1].account_id for r in ranked} == {"100", "200"}
+    assert all("announced_by_network" in r[2] and r[0] < eng.report_at for r in ranked)

@@ -35,9 +35,6 @@ MAX_POSTING = 50
 MAX_PER_KEY = 50
 #: An announcer still acting this long after the account it named appeared did not move itself.
 STAYED = timedelta(hours=48)
-#: "Went quiet just before the new account appeared": its last activity in this window around it.
-QUIET_BEFORE = timedelta(hours=6)
-QUIET_AFTER = timedelta(hours=1)
 _RESCORE_POSTS = frozenset({1, 2, 4, 8, 16, 32})
 _RESCORE_PROMOTERS = frozenset({1, 2, 4, 8, 16})
 
@@ -498,19 +495,6 @@ class CrossPlatformEngine:
                 )
             ]
             staged.append((parent, bool(by_parent) or names_parent, by_parent, by_network))
-        # The network named the new account but no one in particular: the one candidate that went
-        # quiet just before it appeared is the one that moved (two or more: nobody is named).
-        # A shouter's own shout-out is its last act, not a sign that it moved: an account that
-        # announced this one is never the quiet one.
-        shouters = {(a.platform, a.account_id) for a in anns}
-        quiet = [
-            parent
-            for parent, named, _, by_network in staged
-            if by_network
-            and not named
-            and parent.key not in shouters
-            and t.first_seen - QUIET_BEFORE <= parent.last_active <= t.first_seen + QUIET_AFTER
-        ]
         rows = []
         for parent, named, by_parent, by_network in staged:
             feats = score.features(
@@ -520,7 +504,6 @@ class CrossPlatformEngine:
                 named,
                 bool(by_network),
                 self._moved(t, parent),
-                went_quiet=len(quiet) == 1 and quiet[0] is parent,
             )
             rows.append((score.probability(feats), parent, feats, by_parent + by_network))
         # Ties go to the candidate that stopped acting closest to the new account's appearance:

@@ -38,9 +38,6 @@ WEIGHTS: dict[str, float] = {
     "shared_domains": 1.5,
     "shared_media": 4.0,
     "promoters_moved": 1.5,
-    # The network announced it and, of the candidates it points at, only this one went quiet
-    # just before the new account appeared.
-    "went_quiet": 1.5,
     "same_language": 0.5,
     "other_language": -0.5,
     "same_hours": 0.5,
@@ -95,7 +92,6 @@ def features(
     announced_by_parent: bool,
     announced_by_network: bool,
     promoters_moved: int,
-    went_quiet: bool = False,
     rare_domain: int = 20,
     rare_link: int = 50,
 ) -> dict[str, float]:
@@ -104,8 +100,6 @@ def features(
         f["announced_by_parent"] = 1.0
     elif announced_by_network:
         f["announced_by_network"] = 1.0
-        if went_quiet:
-            f["went_quiet"] = 1.0
     cstems, pstems = child.stems(), parent.stems()
     common = {s for s in cstems & pstems if len(s) >= MIN_STEM}
     if common:

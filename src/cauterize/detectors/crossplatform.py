@@ -43,7 +43,7 @@ def media_hashes(event: PostCreated) -> list[str]:
 
 class CrossPlatformDetector(Detector):
     name = "crossplatform"
-    version = "xp-2"
+    version = "xp-3"
     kinds = frozenset({"account_created", "profile_changed", "follow", "post_created", "enforcement"})
     cost_us = 10.0
     enabled_by_default = False
