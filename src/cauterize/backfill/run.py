@@ -139,10 +139,11 @@ def backfill(
     report.seconds["plan"] = time.perf_counter() - t0
 
     started_before = engine.running
+    # Taken before the engine starts: its workers' (and Spark's JVM's) start-up is part of the cost.
+    before = {p: usage.cpu_seconds(p) for p in usage.descendants()}
     with engine:
         report.seconds["engine_start"] = engine.start_seconds
         report.cores = engine.cores()
-        before = {p: usage.cpu_seconds(p) for p in usage.descendants()}
         t1 = time.perf_counter()
         results: list[PartitionResult | None] = [None] * len(parts)
         task_cpu = 0.0
@@ -210,7 +211,8 @@ def _ordered(
         for i, found in r.signals.items():
             signals[base + i] = found
         r.keys, r.digests, r.kinds, r.blob, r.signals = bytearray(), bytearray(), bytearray(), bytearray(), {}
-    report.events_parsed = n
+    # Parsed, whether or not the workers kept it (one before --since that nothing needs is dropped there).
+    report.events_parsed = sum(st["events"] for st in report.per_source.values())
 
     def payload(i: int) -> bytes | None:
         s, e = int(starts[i]), int(ends[i])
