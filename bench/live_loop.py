@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import select
 
 from cauterize.config import Config
+from cauterize.events import decode_event
 from cauterize.live.firehose import Firehose, decode_frame
 from cauterize.live.loop import LiveLoop
 from cauterize.live.ozone import OzoneSink
@@ -150,9 +151,11 @@ def main() -> None:
                 return conn.execute(select(d.c.id).where(d.c.account_id == did)).first() is not None
 
         def enforced(did: str) -> bool:
+            """A suspension of ``did`` is in the store (its creation's ``#account active`` is an
+            ``unsuspend``, which does not count)."""
             with engine.connect() as conn:
-                q = select(e.c.id).where(e.c.actor == did, e.c.kind == "enforcement")
-                return conn.execute(q).first() is not None
+                q = select(e.c.payload).where(e.c.actor == did, e.c.kind == "enforcement")
+                return any(decode_event(r.payload).action == "suspend" for r in conn.execute(q))  # type: ignore[attr-defined]
 
         def status(did: str) -> str | None:
             from atproto import Client
