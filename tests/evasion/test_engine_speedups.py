@@ -3,7 +3,7 @@
 Each memo (the index's trigram hits per skeleton, an account's language, the shared handle fold)
 is checked against the computation it replaces: unit by unit, and end to end on a simulated world
 (its own seed, never used for tuning) run once as shipped and once with every memo bypassed. The
-signals — every score and every line of evidence, features included — must be the same.
+signals (every score and every line of evidence, features included) must be the same.
 """
 
 from __future__ import annotations
