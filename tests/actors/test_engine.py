@@ -240,3 +240,33 @@ def test_the_networks_word_alone_names_no_parent_even_when_one_candidate_went_qu
     ranked = eng.rank(eng.accounts[("mastodon", "m:new")])
     assert {r[1].account_id for r in ranked} == {"100", "200"}
     assert all("announced_by_network" in r[2] and r[0] < eng.report_at for r in ranked)
+
+
+def test_a_parent_known_only_from_mentions_is_still_found_by_its_handle():
+    from cauterize.detectors.crossplatform import CrossPlatformDetector
+    from cauterize.events import EnforcementApplied, Mention, PostCreated, ProfileChanged
+
+    det = CrossPlatformDetector()
+    t = [T0 + timedelta(minutes=m) for m in range(4)]
+    events = [
+        # The parent never sends a profile; a post by someone else names it with its handle.
+        PostCreated(
+            platform="bluesky",
+            event_id="b1",
+            actor="did:other",
+            time=t[0],
+            post_id="at://x/1",
+            mentions=(Mention(handle="cinder-ridge.net", account_id="did:parent"),),
+        ),
+        EnforcementApplied(platform="bluesky", event_id="b2", actor="did:parent", time=t[1], action="suspend"),
+        ProfileChanged(
+            platform="mastodon",
+            event_id="m1",
+            actor="m:new",
+            time=t[2],
+            handle="fresh_name@hub.sim.example",
+            bio="[SIM] formerly https://bsky.app/profile/cinder-ridge.net",
+        ),
+    ]
+    found = [link for e in events for link in det.feed(det.engine, e)]
+    assert [(f.account_id, f.parent.account_id) for f in found] == [("m:new", "did:parent")]

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cauterize.actors import score
@@ -35,6 +35,8 @@ MAX_POSTING = 50
 MAX_PER_KEY = 50
 #: An announcer still acting this long after the account it named appeared did not move itself.
 STAYED = timedelta(hours=48)
+SANE_FROM = datetime(2000, 1, 1, tzinfo=UTC)
+SANE_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
 _RESCORE_POSTS = frozenset({1, 2, 4, 8, 16, 32})
 _RESCORE_PROMOTERS = frozenset({1, 2, 4, 8, 16})
 
@@ -154,10 +156,31 @@ class _LRU(OrderedDict):
             self.popitem(last=False)
 
 
+class _Capped(dict):
+    """A dict that forgets its oldest keys beyond ``limit`` (insertion order): counts and indexes
+    over every account ever seen must not grow without bound."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.limit:
+            del self[next(iter(self))]
+
+    def rows(self, key: Any) -> list[Any]:
+        """The list under ``key``, created when missing (``setdefault`` that keeps the cap)."""
+        rows = self.get(key)
+        if rows is None:
+            rows = self[key] = []
+        return rows
+
+
 def _push(index: dict[Any, list[Key]], key: Any, value: Key, cap: int = MAX_PER_KEY) -> None:
     if not key:
         return
-    rows = index.setdefault(key, [])
+    rows = index.rows(key) if isinstance(index, _Capped) else index.setdefault(key, [])
     if value in rows:
         return
     rows.append(value)
@@ -171,15 +194,15 @@ class _Reported:
     parent: Key
 
 
-@dataclass(slots=True)
 class _KeyIndex:
     """Key -> accounts, one map per kind of key (stem, display name, avatar, link, media)."""
 
-    stems: dict[str, list[Key]] = field(default_factory=dict)
-    names: dict[str, list[Key]] = field(default_factory=dict)
-    avatars: dict[str, list[Key]] = field(default_factory=dict)
-    links: dict[str, list[Key]] = field(default_factory=dict)
-    media: dict[str, list[Key]] = field(default_factory=dict)
+    def __init__(self, limit: int) -> None:
+        self.stems: _Capped = _Capped(limit)
+        self.names: _Capped = _Capped(limit)
+        self.avatars: _Capped = _Capped(limit)
+        self.links: _Capped = _Capped(limit)
+        self.media: _Capped = _Capped(limit)
 
     def add(self, t: Traits) -> None:
         for s in t.stems():
@@ -220,18 +243,19 @@ class CrossPlatformEngine:
         self.allowlist = set(allowlist)
         self.accounts: _LRU = _LRU(max_accounts)
         self.by_handle: _LRU = _LRU(max_accounts)
-        self.refs_to: dict[tuple[str, str], list[Announcement]] = {}
-        self.announced: dict[Key, list[tuple[str, str]]] = {}
+        self.refs_to: _Capped = _Capped(max_accounts)
+        self.announced: _Capped = _Capped(max_accounts)
+        #: The registry, like the evasion engine's, holds every suspension (they are few).
         self.suspended: dict[Key, Traits] = {}
-        self.registry = _KeyIndex()
-        self.recent = _KeyIndex()
+        self.registry = _KeyIndex(max_accounts)
+        self.recent = _KeyIndex(max_accounts)
         #: promoter -> suspended accounts it promoted (the network an announcer belongs to).
-        self.promoted: dict[Key, list[Key]] = {}
+        self.promoted: _Capped = _Capped(max_accounts)
         #: Live accounts (any platform) per handle stem and per display-name key.
-        self.stem_count: dict[str, int] = {}
-        self.name_count: dict[str, int] = {}
-        self.domain_count: dict[str, int] = {}
-        self.link_count: dict[str, int] = {}
+        self.stem_count: _Capped = _Capped(max_accounts)
+        self.name_count: _Capped = _Capped(max_accounts)
+        self.domain_count: _Capped = _Capped(max_accounts)
+        self.link_count: _Capped = _Capped(max_accounts)
         self.reported: dict[Key, _Reported] = {}
         self.now: datetime | None = None
 
@@ -250,6 +274,28 @@ class CrossPlatformEngine:
         if active and at > t.last_active:
             t.last_active = at
         return t, False
+
+    def clock(self, t: datetime) -> datetime:
+        """``t`` if it is a sane time, else the engine's current clock: a year-1 or year-9999 stamp
+        must never overflow the time arithmetic nor make every account old or young at once."""
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        if SANE_FROM <= t < SANE_UNTIL:
+            return t
+        return self.now or SANE_FROM
+
+    def learn_handle(self, platform: str, acct: str, handle: str, at: datetime) -> None:
+        """A mention names ``acct`` by ``handle``: kept for an account whose own profile never came
+        (on Bluesky many accounts are known only that way), so a reference to it still resolves."""
+        t, _ = self._traits(platform, acct, at, active=False)
+        if t.handle is None and handle:
+            t.set_profile(handle=handle)
+            self.by_handle.put((self.family(platform), handle_key(handle)), t.key)
+
+    def resolve(self, platform: str, handle: str) -> str | None:
+        """The account a handle on ``platform`` names, if one was seen with it."""
+        k = self.by_handle.get((self.family(platform), handle_key(handle)))
+        return k[1] if k is not None and k[0] == platform else None
 
     def _clock(self, at: datetime) -> None:
         if self.now is None or at > self.now:
@@ -401,7 +447,7 @@ class CrossPlatformEngine:
             if ref.family == fam:
                 continue  # a profile link on its own platform is not a move
             named = (ref.family, ref.handle)
-            rows = self.refs_to.setdefault(named, [])
+            rows = self.refs_to.rows(named)
             if any(a.account_id == t.account_id and a.platform == t.platform for a in rows):
                 continue
             if len(rows) >= MAX_ANNOUNCEMENTS:
@@ -409,7 +455,7 @@ class CrossPlatformEngine:
             rows.append(
                 Announcement(t.platform, t.account_id, t.handle, where, post_id, event_id, at, ref, text, mentioned)
             )
-            mine = self.announced.setdefault(t.key, [])
+            mine = self.announced.rows(t.key)
             if named not in mine:
                 mine.append(named)
             k = self.by_handle.get(named)

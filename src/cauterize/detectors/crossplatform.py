@@ -43,7 +43,7 @@ def media_hashes(event: PostCreated) -> list[str]:
 
 class CrossPlatformDetector(Detector):
     name = "crossplatform"
-    version = "xp-3"
+    version = "xp-4"
     kinds = frozenset({"account_created", "profile_changed", "follow", "post_created", "enforcement"})
     cost_us = 10.0
     enabled_by_default = False
@@ -93,17 +93,26 @@ class CrossPlatformDetector(Detector):
     @staticmethod
     def feed(engine: CrossPlatformEngine, event: Event) -> list[CrossLink]:
         """Map one event to engine calls; the links it produced."""
+        at = engine.clock(event.time)
         if isinstance(event, AccountCreated | ProfileChanged):
             fields: dict[str, Any] = {k: getattr(event, k) for k in _PROFILE}
-            return engine.profile(event.platform, event.actor, event.time, event.event_id, **fields)
+            return engine.profile(event.platform, event.actor, at, event.event_id, **fields)
         if isinstance(event, PostCreated):
-            targets = [m.account_id for m in event.mentions if m.account_id]
+            targets = []
+            for m in event.mentions:
+                handle = m.handle.lstrip("@") if m.handle else ""
+                if m.account_id:
+                    if handle:
+                        engine.learn_handle(event.platform, m.account_id, handle, at)
+                    targets.append(m.account_id)
+                elif handle and (found := engine.resolve(event.platform, handle)):
+                    targets.append(found)  # Mastodon mentions name a handle, rarely an id
             if event.repost_of and event.repost_of.account_id:
                 targets.append(event.repost_of.account_id)
             return engine.post(
                 event.platform,
                 event.actor,
-                event.time,
+                at,
                 event.event_id,
                 event.post_id,
                 event.text,
@@ -113,10 +122,10 @@ class CrossPlatformDetector(Detector):
                 dict.fromkeys(targets),
             )
         if isinstance(event, Follow):
-            return engine.interaction(event.platform, event.actor, event.target, event.time)
+            return engine.interaction(event.platform, event.actor, event.target, at)
         if isinstance(event, EnforcementApplied):
             if event.action in ("suspend", "delete"):
-                return engine.suspend(event.platform, event.actor, event.time, event.reason or event.action)
+                return engine.suspend(event.platform, event.actor, at, event.reason or event.action)
             if event.action in ("unsuspend", "undelete"):
                 engine.unsuspend(event.platform, event.actor)
         return []
