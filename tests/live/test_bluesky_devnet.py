@@ -187,7 +187,7 @@ def test_the_live_loop_against_a_real_network(net, loop):
     # 3. A second incarnation created after the takedown is linked to its parent, from the stream alone.
     created = time.monotonic()
     child = _account(pds, "ashenmedia2.test", "Ashen Media Office", "news of the front, daily")
-    child.send_post(_tagged("we are back ", "AshenBanner"))
+    child_post = child.send_post(_tagged("we are back ", "AshenBanner"))
     links, _ = wait_for(
         "the replacement is linked to the suspended parent",
         lambda: [x for x in _signals(loop, child.me.did) if x["evidence"].get("parent_account_id") == parent.me.did],
@@ -238,6 +238,19 @@ def test_the_live_loop_against_a_real_network(net, loop):
     wait_for(
         "the reinstatement reaches the store", lambda: _suspended_after_reinstated(_enforcements(loop, child.me.did))
     )
+
+    # 6. One post taken down: Ozone takes down the record (its strongRef) with the evidence.
+    actions.perform(
+        loop.store.engine,
+        REVIEWER,
+        case["id"],
+        ActionRequest("remove_post", scope="account", account_ids=[child.me.did], post_id=child_post.uri),
+        loop.review.sinks,
+    )
+    post_events = OzoneSink._call(ozone, "query", "tools.ozone.moderation.queryEvents", {"subject": child_post.uri})
+    removed = [e for e in post_events["events"] if e["event"]["$type"].endswith("#modEventTakedown")]
+    assert removed and removed[0]["subject"]["cid"] == child_post.cid
+    assert f"{CASE_URL}/cases/{case['id']}" in removed[0]["event"]["comment"]
 
     health = loop.status()
     assert health["sources"][0]["connected"] and health["sources"][0]["records"] > 0

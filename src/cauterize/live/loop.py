@@ -116,7 +116,11 @@ class LiveLoop:
                     prepare()
                 except Exception as exc:  # the platform may be down now; the first delivery retries
                     log.warning("live: sink %r could not prepare: %s", name, exc)
-        self.merged = MergedSource(sources)
+        # A held event is released on the next record or tick: ticks at half the flush bound keep
+        # "no live event waits longer than flush_seconds" true during a quiet spell too.
+        for src in sources:
+            src.tick_seconds = min(src.tick_seconds, flush_seconds / 2)
+        self.merged = MergedSource(sources, tick_seconds=flush_seconds / 2)
         self.status_path = cfg.data_dir / "live" / "status.json"
         self._stop = threading.Event()
         self.last_sync: dict[str, Any] = {}
