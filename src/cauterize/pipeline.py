@@ -412,7 +412,15 @@ class Pipeline:
     ) -> RunSummary:
         # One writer per store: a second process waits here, then replays what the first wrote.
         with self.store.writer():
-            return self._run(list(sources), fmt, progress)
+            try:
+                return self._run(list(sources), fmt, progress)
+            except BaseException:
+                # Part of the run may be stored, part not: the detectors' state matches no stored
+                # position any more, so this pipeline neither catches up nor saves it again.
+                if self._position is not None:
+                    self._position = None
+                    self._saved_at.clear()
+                raise
 
     def run_unlocked(self, sources: Iterable[Source], fmt: str | Adapter = "auto") -> RunSummary:
         """``run`` without the store's one-writer lock, for a caller that coordinates writers itself.

@@ -180,3 +180,30 @@ def test_the_ingest_command_says_what_it_replayed_and_warns_of_an_unusable_state
     assert replayed is not None and int(replayed.group(1)) == in_history + sum(
         json.loads(line)["kind"] in HISTORY for line in b.splitlines()
     )
+
+
+class _Breaks(BytesSource):
+    """A source that fails after its records (a dropped connection, a full disk)."""
+
+    def records(self):  # type: ignore[no-untyped-def]
+        yield from super().records()
+        raise OSError("connection reset")
+
+
+def test_a_run_that_fails_saves_no_state_and_the_next_start_replays(halves, tmp_path):
+    a, b, _ = halves
+    cfg = _config(tmp_path, "two")
+    store = open_store(cfg)
+    build_pipeline(cfg, store).run([BytesSource(a, "a")])
+    saved = store.detector_state("evasion")
+    pipeline = build_pipeline(cfg, store)
+    pipeline.batch_size = 500  # some batches are stored before the failure
+    with pytest.raises(OSError):
+        pipeline.run([_Breaks(b, "b")])
+    stored = store.last_event_position()
+    assert stored > saved["position"], "part of the failed run was stored"
+    pipeline.run([BytesSource(b"", "nothing")])  # the same pipeline, again: it must not save its state
+    assert store.detector_state("evasion")["position"] == saved["position"]
+    after = build_pipeline(cfg, store).run([BytesSource(b"", "nothing")])
+    assert after.replayed > 0 and not after.warnings
+    store.close()
