@@ -89,3 +89,46 @@ def test_reads_lines_and_resumes_from_the_cursor_after_a_drop(tmp_path):
     assert sum(isinstance(e, PostCreated) for e in events) == 7
     assert any(isinstance(e, EnforcementApplied) and e.action == "suspend" for e in events)
     assert (tmp_path / "cursor").read_text().strip() == str(T0 + 7 * 1_000_000)
+
+
+def test_firehose_dead_letters_a_bad_frame_and_reads_the_next(tmp_path):
+    """A frame that cannot be decoded is handed on whole (the adapter dead-letters it) instead of
+    tearing down the connection, which would fetch the same frame again from the same cursor."""
+    import libipld
+
+    from cauterize.ingest.base import RecordError
+    from cauterize.live.firehose import Firehose
+
+    header = libipld.encode_dag_cbor({"op": 1, "t": "#account"})
+    body = libipld.encode_dag_cbor(
+        {"seq": 7, "did": DID, "time": "2024-10-27T03:33:20.000Z", "active": False, "status": "takendown"}
+    )
+    done = threading.Event()
+
+    def handler(ws):
+        ws.send(b"\xff\x00 not cbor")
+        ws.send(header + body)
+        done.wait(30)
+
+    with serve(handler, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.socket.getsockname()[1]
+        source = LiveSource(Firehose(f"ws://127.0.0.1:{port}", tmp_path / "cursor", cursor_lag=0.0), tick_seconds=0.05)
+        got = []
+        for rec in source.records():
+            if not rec.tick:
+                got.append(rec.data)
+            if len(got) == 2:
+                health = source.health.snapshot()  # before the shutdown below drops the connection
+                source.stop()
+        done.set()
+        server.shutdown()
+    adapter = Jetstream()
+    with pytest.raises(RecordError):
+        list(adapter.parse(got[0]))
+    assert json.loads(got[0])["undecodable_firehose_frame"]
+    (event,) = adapter.parse(got[1])
+    assert isinstance(event, EnforcementApplied) and event.action == "suspend" and event.actor == DID
+    assert health["errors"] == 1 and health["connects"] == 1 and health["connected"]
+    assert "undecodable frame" in health["last_error"]
+    assert (tmp_path / "cursor").read_text().strip() == "7"

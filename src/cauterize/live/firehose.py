@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -151,16 +151,28 @@ class Firehose:
                     raise Disconnected(f"closed: {exc}") from None
                 if isinstance(data, str):
                     continue
-                header, body = decode_frame(data)
+                try:
+                    header, body = decode_frame(data)
+                    lines = jetstream_lines(header, body) if header.get("op") != -1 else []
+                except Exception as exc:  # one bad frame: dead-lettered whole, the stream goes on
+                    health.errors += 1
+                    health.last_error = f"undecodable frame: {type(exc).__name__}: {exc}"[:500]
+                    yield json.dumps(
+                        {
+                            "undecodable_firehose_frame": base64.b64encode(data[: 1 << 20]).decode(),
+                            "error": f"{type(exc).__name__}: {exc}"[:500],
+                            "after_seq": self.seq,
+                        }
+                    ).encode()
+                    continue
                 if header.get("op") == -1:
                     error = body.get("error") if isinstance(body, dict) else body
                     if error in ("FutureCursor", "ConsumerTooSlow"):
                         self.seq = None if error == "FutureCursor" else self.seq
                     raise Disconnected(f"error frame: {error}: {body.get('message') if isinstance(body, dict) else ''}")
-                lines = jetstream_lines(header, body)
-                seq = body.get("seq")
+                seq = body.get("seq") if isinstance(body, dict) else None
                 for line in lines:
-                    health.saw(datetime.fromtimestamp(line["time_us"] / 1e6).astimezone(), str(seq))
+                    health.saw(datetime.fromtimestamp(line["time_us"] / 1e6, UTC), str(seq))
                     yield json.dumps(line, separators=(",", ":")).encode()
                 if seq is not None:
                     self.seq = str(seq)
