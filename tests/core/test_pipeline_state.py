@@ -207,3 +207,13 @@ def test_a_run_that_fails_saves_no_state_and_the_next_start_replays(halves, tmp_
     after = build_pipeline(cfg, store).run([BytesSource(b"", "nothing")])
     assert after.replayed > 0 and not after.warnings
     store.close()
+
+
+def test_the_saved_state_round_trips_on_each_database(halves, cfg):
+    a, b, _ = halves
+    store = open_store(cfg)
+    build_pipeline(cfg, store).run([BytesSource(a, "a")])
+    second = build_pipeline(cfg, store).run([BytesSource(b, "b")])
+    assert second.replayed == 0 and not second.warnings
+    assert store.detector_state("evasion")["position"] == store.last_event_position()
+    store.close()
