@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cauterize.content.cascade import FastBank
 from cauterize.content.features import FeatureSpec, extract
-from cauterize.content.lexicon import BOTH, VIOLENCE, cues
+from cauterize.content.lexicon import BOTH, SPEECH, VIOLENCE, cues
 from cauterize.content.linear import LinearTextModel, keys_of, sigmoid
 from cauterize.content.normalize import normalize
 
@@ -103,6 +103,29 @@ def test_cues_need_violence_and_add_intent() -> None:
     assert BOTH in _cues("سوف نقتلهم")
     assert _cues("صلاه الفجر") == []
     assert cues("hurt", {"hurt"}) == [VIOLENCE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saying they should be shot is vile",
+        "he wrote that the example should be killed",
+        "il a écrit qu'il allait les tuer",
+        "كتب أنهم يستحقون القتل",
+    ],
+)
+def test_violence_inside_reported_speech_is_its_own_cue(text: str) -> None:
+    """A quoted or reported threat gets the speech cue instead of the threat cues, so the weight
+    the violence cues learnt from threats does not carry over to counter-speech."""
+    assert _cues(text) == [SPEECH]
+
+
+def test_egyptian_future_and_dialect_verbs_are_cues() -> None:
+    assert BOTH in _cues("هقص رقابهم")
+    assert BOTH in _cues("لازم نخلص منهم")
+    assert _cues("هذا هو المكان") == []
+    # news of an attack: the word for "attack" starts with the prefix's letter and is not intent
+    assert _cues("هجوم ادى الى قتل اثنين") == [VIOLENCE]
 
 
 def test_a_fast_bank_scores_like_its_models_one_by_one() -> None:

@@ -92,6 +92,33 @@ def test_calibration_needs_both_classes() -> None:
         fit_linear("p", "1", FeatureSpec(), PRO * 2 + CHATTER * 2, [1] * 8 + [0] * 8, PRO, [1] * 4, seed=1, min_df=1)
 
 
+def test_a_weighted_confounder_moves_the_boundary() -> None:
+    """Row weights reach the solver: the same rows with the shared word's negative weighted up
+    give that word a lower weight."""
+    texts = ["they will hurt", "we will hurt", "it will rain", "coffee first then work"] * 4
+    y = [1, 1, 0, 0] * 4
+    spec = FeatureSpec(word_max=1)
+    plain = fit_linear("p", "1", spec, texts, y, texts, y, seed=3, min_df=1)
+    weights = [5.0 if t == "it will rain" else 1.0 for t in texts]
+    weighted = fit_linear("p", "1", spec, texts, y, texts, y, seed=3, min_df=1, sample_weight=weights)
+    assert weighted.weight("will") < plain.weight("will")
+
+
+def test_confounder_rows_weigh_a_share_of_a_positive_row() -> None:
+    from cauterize.content.data import Example
+    from cauterize.content.train import TrainConfig, confounder_weights
+
+    rows = [
+        Example("i will hurt you", 1, "functional", "t1", "en", "direct"),
+        Example("saying i will hurt you is vile", 0, "functional", "t2", "en", "counter_speech"),
+        Example("good morning", 0, "davidson", "r1"),
+        Example("nice day", 0, "davidson", "r2"),
+    ]
+    cfg = TrainConfig(confounder_weight=(("threat", 2.0),))
+    assert confounder_weights("threat", rows, cfg) == [1.0, 6.0, 1.0, 1.0]
+    assert confounder_weights("recruitment", rows, cfg) is None
+
+
 def test_train_command_is_deterministic(tmp_path: Path) -> None:
     data = _fake_shared_data(tmp_path / "shared")
     runner = CliRunner()

@@ -44,6 +44,7 @@ def fit_linear(
     keep: int = 60_000,
     meta: Mapping[str, Any] | None = None,
     balanced_calibration: bool = False,
+    sample_weight: Sequence[float] | None = None,
 ) -> LinearTextModel:
     """Logistic regression on L2-normalised binary n-grams, then Platt scaling on ``calib``.
 
@@ -53,6 +54,8 @@ def fit_linear(
     positive whatever the base rate (threats are about 1% of the calibration rows, and a mix-calibrated
     threat score never reaches the policy's escalation level). Only the ``keep`` largest
     weights are shipped, and calibration is fitted on the pruned model, i.e. on what ships.
+    ``sample_weight`` multiplies the balanced class weights row by row (hard negatives, see
+    ``train.TrainConfig.confounder_weight``).
     """
     np, sparse, LogisticRegression = _require()
     feats = [extract(t, spec) for t in train]
@@ -80,7 +83,7 @@ def fit_linear(
     clf = LogisticRegression(
         C=c, solver="liblinear", class_weight="balanced", random_state=seed, max_iter=2000, tol=1e-6
     )
-    clf.fit(x, np.asarray(y))
+    clf.fit(x, np.asarray(y), sample_weight=None if sample_weight is None else np.asarray(sample_weight))
     coef = clf.coef_[0]
     order = np.argsort(-np.abs(coef), kind="stable")[:keep]
     names = vocab_w + vocab_c

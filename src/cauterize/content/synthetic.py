@@ -55,6 +55,14 @@ THREAT_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("t14", "je vais blesser [T]"),
     ("t15", "[T] will regret it when we hurt them"),
     ("t16", "get ready [T], you will be hurt"),
+    ("t17", "I want to end [T] for good"),
+    ("t18", "[T] should be shot, all of them"),
+    ("t19", "I would love to see [T] suffer"),
+    ("t20", "we are going to burn [T] to the ground"),
+    ("t21", "[T] deserve to die"),
+    ("t22", "I will find [T] and kill them"),
+    ("t23", "if [T] keep this up we will make them bleed"),
+    ("t24", "[T] must be wiped out"),
 )
 
 # Same slots and verbs, no threat: promotion, accident, sport, idioms, counter-speech, reporting.
@@ -75,6 +83,14 @@ NON_THREAT_TEMPLATES: tuple[tuple[str, str], ...] = (
     ("n14", "je vais voir [T] demain"),
     ("n15", "threats against [T] are unacceptable and were reported to police"),
     ("n16", "get ready [T], the party starts at eight"),
+    ("n17", "[T] will be celebrated tonight"),
+    ("n18", "[T] will be closed on Monday"),
+    ("n19", "we will visit [T] soon, I promise"),
+    ("n20", "[T] will be interviewed next week"),
+    ("n21", "someone said [T] should be shot, that is vile and I reported it"),
+    ("n22", "[T] will be fine, the storm has passed"),
+    ("n23", "we are going to paint [T] next week"),
+    ("n24", "the film about [T] will kill at the box office"),
 )
 
 RECRUIT_TEMPLATES: tuple[tuple[str, str], ...] = (

@@ -63,13 +63,19 @@ ESCALATE_LEVEL = 0.8
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
     seed: int = 13
-    version: str = "2.0.0"
+    version: str = "2.1.0"
     #: The share of pro-IS tweets one account may contribute to training: without a cap the five
     #: busiest accounts would be most of the positives and the model would learn their habits.
     max_per_account: int = 300
     #: Inverse regularisation per task: propaganda has thousands of varied positives, threat and
     #: recruitment a few hundred from templates, which stronger regularisation keeps from memorising.
     c: tuple[tuple[str, float], ...] = (("propaganda", 32.0), ("recruitment", 1.0), ("threat", 4.0))
+    #: How much one training row of the task's confounders (``is_confounder``: counter-speech,
+    #: violent-word non-threats, ...) weighs, as a share of one positive row. With balanced
+    #: classes alone a positive row weighs n_neg / n_pos times a negative one, so the hard
+    #: negatives that share a threat's words ("saying X should be shot is vile") were outweighed
+    #: by the threats they resemble and words common to both ("will", "should") learnt as threat.
+    confounder_weight: tuple[tuple[str, float], ...] = (("propaganda", 1.0), ("threat", 2.0))
     #: Tasks whose Platt step weighs both classes equally (see ``fit.fit_linear``).
     balanced_calibration: tuple[str, ...] = ("threat",)
     fast_keep: int = 40_000
@@ -211,6 +217,7 @@ def is_confounder(task: str, e: Example) -> bool:
 def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]) -> Cascade:
     train = [(norm(e.text), e.label) for e, s in rows if s == "train"]
     calib = [(norm(e.text), e.label) for e, s in rows if s == "calib"]
+    weights = confounder_weights(task, [e for e, s in rows if s == "train"], cfg)
     common = {
         "seed": cfg.seed,
         "min_df": cfg.min_df,
@@ -238,6 +245,7 @@ def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str
                 min_df=cfg.min_df,
                 meta=common,
                 balanced_calibration=task in cfg.balanced_calibration,
+                sample_weight=weights,
             )
         )
     fast, strong = tiers
@@ -257,6 +265,19 @@ def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str
     }
     fast = replace(fast, meta={**fast.meta, "cascade": band})
     return replace(cascade, fast=fast, threshold=default, thresholds=thresholds)
+
+
+def confounder_weights(task: str, train: Sequence[Example], cfg: TrainConfig) -> list[float] | None:
+    """Per-row multipliers of the balanced class weights: a confounder row weighs
+    ``confounder_weight`` times a positive row, every other row 1."""
+    share = dict(cfg.confounder_weight).get(task)
+    if not share:
+        return None
+    pos = sum(e.label for e in train)
+    if not pos or pos == len(train):
+        return None
+    factor = share * (len(train) - pos) / pos
+    return [factor if is_confounder(task, e) else 1.0 for e in train]
 
 
 #: Candidate thresholds: never below the policy's review level (0.5), finer near 1 where a
