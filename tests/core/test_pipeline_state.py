@@ -57,6 +57,18 @@ def halves(tmp_path_factory) -> tuple[bytes, bytes, int]:
     return b"\n".join(a) + b"\n", b"\n".join(b) + b"\n", in_history
 
 
+@pytest.fixture(scope="module")
+def reference(halves, tmp_path_factory) -> tuple[list, list]:
+    """The decisions and signals of both halves ingested in one call."""
+    a, b, _ = halves
+    cfg = Config(data_dir=tmp_path_factory.mktemp("one"))
+    store = open_store(cfg)
+    build_pipeline(cfg, store).run([BytesSource(a + b, "a+b")])
+    outcome = _outcome(store)
+    store.close()
+    return outcome
+
+
 def _outcome(store) -> tuple[list, list]:
     decisions = sorted(
         (
@@ -82,10 +94,8 @@ def _config(tmp: Path, name: str) -> Config:
     return Config(data_dir=tmp / name)
 
 
-def test_two_ingests_decide_as_one_and_the_second_replays_nothing_of_the_first(halves, tmp_path):
+def test_two_ingests_decide_as_one_and_the_second_replays_nothing_of_the_first(halves, reference, tmp_path):
     a, b, _ = halves
-    one = open_store(_config(tmp_path, "one"))
-    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
 
     two = open_store(_config(tmp_path, "two"))
     first = build_pipeline(_config(tmp_path, "two"), two).run([BytesSource(a, "a")])
@@ -96,19 +106,18 @@ def test_two_ingests_decide_as_one_and_the_second_replays_nothing_of_the_first(h
     assert second.replayed == 0, "the saved state covers every event of the first ingest"
     assert not second.warnings
 
-    expected, got = _outcome(one), _outcome(two)
+    expected, got = reference, _outcome(two)
     assert expected[0], "the world should lead to decisions"
     assert any(r[3] == "flag_for_review" and '"evasion.link"' in r[5] for r in expected[0])
     assert got == expected
-    one.close()
     two.close()
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "stale", "truncated"])
-def test_an_unusable_saved_state_falls_back_to_a_full_replay_with_a_warning(halves, tmp_path, damage, caplog):
+def test_an_unusable_saved_state_falls_back_to_a_full_replay_with_a_warning(
+    halves, reference, tmp_path, damage, caplog
+):
     a, b, in_history = halves
-    one = open_store(_config(tmp_path, "one"))
-    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
 
     cfg = _config(tmp_path, "two")
     two = open_store(cfg)
@@ -128,17 +137,14 @@ def test_an_unusable_saved_state_falls_back_to_a_full_replay_with_a_warning(halv
     assert second.replayed == in_history, "every stored event of the first ingest is replayed"
     assert len(second.warnings) == 1 and "replaying every stored event" in second.warnings[0]
     assert second.warnings[0] in caplog.text
-    assert _outcome(two) == _outcome(one)
+    assert _outcome(two) == reference
     # The run saved a fresh state: the next start uses it again.
     assert two.detector_state("evasion")["state_key"] == build_pipeline(cfg, two).detectors[-1].state_key()
-    one.close()
     two.close()
 
 
-def test_a_pipeline_kept_open_takes_in_what_another_writer_stored(halves, tmp_path):
+def test_a_pipeline_kept_open_takes_in_what_another_writer_stored(halves, reference, tmp_path):
     a, b, _ = halves
-    one = open_store(_config(tmp_path, "one"))
-    build_pipeline(_config(tmp_path, "one"), one).run([BytesSource(a + b, "a+b")])
 
     cfg = _config(tmp_path, "two")
     two = open_store(cfg)
@@ -147,8 +153,7 @@ def test_a_pipeline_kept_open_takes_in_what_another_writer_stored(halves, tmp_pa
     build_pipeline(cfg, two).run([BytesSource(a, "a")])  # another writer
     second = kept.run([BytesSource(b, "b")])
     assert second.replayed > 0
-    assert _outcome(two) == _outcome(one)
-    one.close()
+    assert _outcome(two) == reference
     two.close()
 
 
