@@ -260,17 +260,61 @@ def test_the_live_loop_against_a_real_network(net, loop):
 
 
 def test_the_firehose_resumes_from_its_cursor_after_a_reconnect(net, tmp_path):
-    """An idle local PDS trips the receive timeout; the reconnect resumes from the cursor, so a
-    post made while the reader was away is read once, not lost."""
+    """An idle local PDS trips the receive timeout (1 s here), so the reader drops and reconnects
+    about every second; each reconnect resumes from the cursor, so a post made meanwhile is read
+    exactly once, neither lost in a gap nor repeated."""
     src = LiveSource(Firehose(net["pds_ws"], tmp_path / "cursor", read_timeout=1.0, cursor_lag=0.0), tick_seconds=0.1)
-    src.connector.backoff_scale = 4.0  # type: ignore[attr-defined]  # ~1 s away after each drop
     seen: list[bytes] = []
     threading.Thread(target=lambda: [seen.append(r.data) for r in src.records() if not r.tick], daemon=True).start()
     wait_for("connected", lambda: src.health.connected)
     wait_for("a drop for silence", lambda: src.health.disconnects >= 1, timeout=10)
     user = _account(net["pds"], "quiet.test", "Quiet", "nothing")
     post = user.send_post("written while the reader reconnects")
-    wait_for("the post read after the reconnect", lambda: any(post.uri.rsplit("/", 1)[1].encode() in r for r in seen))
+    wait_for(
+        "the post read after the reconnect",
+        lambda: any(post.uri.rsplit("/", 1)[1].encode() in r for r in seen),
+        timeout=30,
+    )
+    assert src.health.disconnects >= 1 and max(src.waits) <= 0.25  # idle drops do not grow the back-off
     src.stop()
     assert sum(post.uri.rsplit("/", 1)[1].encode() in r for r in seen) == 1
     assert (tmp_path / "cursor").read_text().strip().isdigit()
+
+
+def test_user_reports_in_ozone_are_read_as_report_events(net, tmp_path):
+    """A user's report (``com.atproto.moderation.createReport``, which the PDS hands to Ozone) is
+    read from Ozone's event log as a canonical ``report_filed`` event, once."""
+    from cauterize.events import ReportFiled
+    from cauterize.ingest.auto import AutoDetect
+    from cauterize.live.ozone_reports import OzoneReports
+
+    target = _account(net["pds"], "reported.test", "Reported", "a bland profile")
+    post = target.send_post("an ordinary post")
+    reporter = _account(net["pds"], "reporter.test", "Reporter", "a reader")
+    via_ozone = reporter.with_proxy("atproto_labeler", net["ozone_did"])
+    OzoneSink._call(
+        via_ozone,
+        "procedure",
+        "com.atproto.moderation.createReport",
+        data={
+            "reasonType": "com.atproto.moderation.defs#reasonViolation",
+            "reason": "praises an armed group",
+            "subject": {"$type": "com.atproto.repo.strongRef", "uri": post.uri, "cid": post.cid},
+        },
+    )
+    src = LiveSource(
+        OzoneReports(
+            net["pds"], net["ozone_did"], net["moderator"]["handle"], net["moderator"]["password"], tmp_path / "c", 0.2
+        ),
+        tick_seconds=0.1,
+    )
+    got: list[bytes] = []
+    threading.Thread(target=lambda: [got.append(r.data) for r in src.records() if not r.tick], daemon=True).start()
+    wait_for("the report is read", lambda: got)
+    time.sleep(1.0)  # two more polls: the same report must not come again
+    src.stop()
+    assert len(got) == 1
+    (event,) = list(AutoDetect().parse(got[0]))  # what `cauterize run` does with mixed formats
+    assert isinstance(event, ReportFiled)
+    assert (event.actor, event.target, event.post_id) == (reporter.me.did, target.me.did, post.uri)
+    assert "praises an armed group" in (event.reason or "")

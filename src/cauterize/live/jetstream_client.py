@@ -79,7 +79,7 @@ class JetstreamClient:
                 try:
                     data = ws.recv(timeout=self.read_timeout)
                 except TimeoutError:
-                    raise Disconnected(f"nothing received for {self.read_timeout:.0f} s") from None
+                    raise Disconnected(f"nothing received for {self.read_timeout:.0f} s", idle=True) from None
                 except ConnectionClosed as exc:
                     raise Disconnected(f"closed: {exc}") from None
                 raw = data.encode() if isinstance(data, str) else data

@@ -23,9 +23,13 @@ from cauterize.live.health import Health
 class Disconnected(Exception):
     """The session ended; ``http_status`` says whether the server refused (and how)."""
 
-    def __init__(self, message: str, http_status: int | None = None):
+    def __init__(self, message: str, http_status: int | None = None, idle: bool = False):
         super().__init__(message)
         self.http_status = http_status
+        #: Nothing came for the read timeout: a quiet source, not a failing one. The reconnect
+        #: is quick and does not grow the back-off (a quiet local PDS would otherwise push it
+        #: to its cap and the next post would wait that long).
+        self.idle = idle
 
 
 class Fatal(Exception):
@@ -60,6 +64,11 @@ class LiveSource:
         self._stop.set()
 
     def _wait_for(self, exc: BaseException) -> float:
+        if getattr(exc, "idle", False):
+            self._net.reset()
+            self._http.reset()
+            self._rate.reset()
+            return self._net.next()
         status = getattr(exc, "http_status", None)
         if status == 429:
             return self._rate.next()

@@ -70,7 +70,10 @@ def open_stream(
 def lines_of(resp: http.client.HTTPResponse, max_line: int = 4 << 20) -> Iterator[str]:
     """The response's lines as text, until the server closes it (then ``Disconnected``)."""
     while True:
-        raw = resp.readline(max_line + 1)
+        try:
+            raw = resp.readline(max_line + 1)
+        except TimeoutError:
+            raise Disconnected("nothing received, not even a heartbeat, for the read timeout", idle=True) from None
         if not raw:
             raise Disconnected("the server closed the stream")
         if len(raw) > max_line:

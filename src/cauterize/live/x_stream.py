@@ -111,7 +111,7 @@ class XFilteredStream:
                 try:
                     line = resp.readline(16 << 20)
                 except TimeoutError:
-                    raise Disconnected(f"no data or keep-alive for {self.read_timeout:.0f} s") from None
+                    raise Disconnected(f"no data or keep-alive for {self.read_timeout:.0f} s", idle=True) from None
                 if not line:
                     raise Disconnected("X closed the stream")
                 line = line.strip()
