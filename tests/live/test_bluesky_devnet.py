@@ -318,3 +318,71 @@ def test_user_reports_in_ozone_are_read_as_report_events(net, tmp_path):
     assert isinstance(event, ReportFiled)
     assert (event.actor, event.target, event.post_id) == (reporter.me.did, target.me.did, post.uri)
     assert "praises an armed group" in (event.reason or "")
+
+
+def test_the_one_command_runs_the_loop_on_the_network(net, tmp_path):
+    """``cauterize run --source bluesky:ws://... --act ozone:...`` as a process: it connects, a post
+    becomes a decision in its store, its sink logs in, and SIGTERM stops it cleanly."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine
+
+    data = tmp_path / "data"
+    toml = tmp_path / "cauterize.toml"
+    toml.write_text(
+        f'data_dir = "{data}"\n[detectors.watchlist.hashtags.AshenBanner]\nlabel = "watchlist.propaganda"\nweight = 0.6\n'
+    )
+    act = (
+        f"ozone:{net['pds']};ozone_did={net['ozone_did']};identifier={net['moderator']['handle']};"
+        "password_env=DEVNET_OZONE_PASSWORD"
+    )
+    env = {**os.environ, "DEVNET_OZONE_PASSWORD": net["moderator"]["password"]}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cauterize",
+            "run",
+            "-c",
+            str(toml),
+            "--source",
+            f"bluesky:{net['pds_ws']}",
+            "--act",
+            act,
+            "--status-every",
+            "0",
+        ],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        status = data / "live" / "status.json"
+
+        def connected() -> bool:
+            try:
+                return json.loads(status.read_text())["sources"][0]["connected"]
+            except (OSError, ValueError, KeyError, IndexError):
+                return False
+
+        wait_for("the run connects to the firehose", connected, timeout=60)
+        user = _account(net["pds"], "onecommand.test", "One Command", "bland")
+        user.send_post(_tagged("bulletin ", "AshenBanner"))
+        engine = create_engine(f"sqlite:///{data / 'cauterize.db'}")
+        d = s.decisions
+
+        def decided() -> bool:
+            with engine.connect() as conn:
+                return conn.execute(select(d.c.id).where(d.c.account_id == user.me.did)).first() is not None
+
+        wait_for("the post becomes a decision in the run's store", decided)
+        assert json.loads(status.read_text())["sinks"] == ["ozone"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err[-2000:]
+    assert "could not prepare" not in err
