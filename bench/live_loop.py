@@ -115,7 +115,8 @@ def main() -> None:
         sys.exit(f"cannot run: {reason}")
     from atproto import client_utils
 
-    tmp = Path(tempfile.mkdtemp(prefix="cauterize-live-bench-"))
+    tmp_dir = tempfile.TemporaryDirectory(prefix="cauterize-live-bench-")
+    tmp = Path(tmp_dir.name)
     t_start = time.monotonic()
     with dev_network() as net:
         network_up = time.monotonic() - t_start
@@ -208,6 +209,7 @@ def main() -> None:
             "reviewer_click_to_pds_takedown": summary(res["pds"]),
             "reviewer_click_to_account_event_in_store": summary(res["store"]),
         }
+    tmp_dir.cleanup()
     print(json.dumps(out, indent=2))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
