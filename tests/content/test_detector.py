@@ -158,6 +158,30 @@ def test_shipped_threat_model_ranks_a_threat_above_its_confounder() -> None:
     assert threat > promotion
 
 
+# Sentences written for this test (not in the suite or the training data): a direct threat in each
+# language, and the same threat reported by someone who condemns it.
+THREAT_AND_REPORT = [
+    (
+        "en",
+        "I am going to kill every one of you tomorrow",
+        "he wrote that he would kill every one of them, and I reported him",
+    ),
+    ("fr", "je vais tous vous tuer demain", "il a écrit qu'il allait tous les tuer, je l'ai signalé"),
+    ("ar", "سأقتلكم جميعا غدا", "كتب انه سيقتلهم جميعا فأبلغت عنه"),
+]
+
+
+@pytest.mark.parametrize(("lang", "threat", "reported"), THREAT_AND_REPORT)
+def test_shipped_threat_model_flags_a_threat_and_not_its_report(lang: str, threat: str, reported: str) -> None:
+    """2.0.0 needed thresholds of 0.987-0.9999 and flagged none of the Arabic held-out direct
+    threats; 2.1.0 flags the threat at the language's own threshold, above the escalation level,
+    and its reported form stays below the threshold."""
+    det = TextClassifierDetector(tasks=("threat",))
+    signals = run(det, post(threat, lang=lang))
+    assert signals and signals[0].label.startswith("threat.") and signals[0].score >= 0.8
+    assert run(det, post(reported, lang=lang)) == []
+
+
 @pytest.mark.parametrize("text", BENIGN)
 def test_shipped_models_are_silent_on_benign_posts(text: str) -> None:
     assert run(TextClassifierDetector(), post(text, lang="en")) == []

@@ -57,6 +57,7 @@ NOT_PROPAGANDA_FUNCTIONS = (
     "remember_victims",
     "satire",
     "counter_messaging",
+    "everyday_faith",
 )
 
 _PROPAGANDA: dict[str, dict[str, tuple[str, ...]]] = {
@@ -221,6 +222,22 @@ _NOT_PROPAGANDA: dict[str, dict[str, tuple[str, ...]]] = {
             "[N] runs workshops in [P] to help teens resist extremist recruiters",
             "the real face of [G]: stories from survivors in [P]",
         ),
+        # Ordinary religious life: the pro-IS accounts' greetings and prayers taught 2.0.0 that
+        # "JazakAllah khair" is propaganda. Bland everyday expressions of faith must never be flagged.
+        "everyday_faith": (
+            "JazakAllah khair brother, see you at the mosque",
+            "Eid Mubarak to everyone in [P], enjoy the day with your families",
+            "May Allah bless you and your family",
+            "Alhamdulillah, the exam went well",
+            "Bismillah, starting my new job today",
+            "wa alaikum salam sister, hope you are well",
+            "Ramadan Kareem! iftar at [N]'s house tonight",
+            "InshaAllah we will meet after Friday prayer",
+            "SubhanAllah, what a beautiful sunset over [P]",
+            "ameen, may Allah grant you shifa",
+            "the new mosque in [P] opens its doors to neighbours on Saturday",
+            "barakAllahu feek akhi, thanks for the help with the move",
+        ),
     },
     "ar": {
         "report_attack": (
@@ -271,6 +288,22 @@ _NOT_PROPAGANDA: dict[str, dict[str, tuple[str, ...]]] = {
             "إذا دعاك أحد على الإنترنت للانضمام إلى [G] فتحدث مع شخص تثق به",
             "[N] ينظم ورشات في [P] لحماية الشباب من دعاية [G]",
         ),
+        # Ordinary religious life: the pro-IS accounts' greetings and prayers taught 2.0.0 that
+        # "JazakAllah khair" is propaganda. Bland everyday expressions of faith must never be flagged.
+        "everyday_faith": (
+            "جزاك الله خيرا يا اخي",
+            "عيد مبارك على الجميع وكل عام وانتم بخير",
+            "اللهم بارك لك في اهلك ومالك",
+            "الحمد لله نجحت في الامتحان",
+            "بسم الله نبدأ يوم عمل جديد",
+            "وعليكم السلام ورحمة الله اختي",
+            "رمضان كريم والافطار اليوم عند [N]",
+            "ان شاء الله نلتقي بعد صلاة الجمعة",
+            "سبحان الله ما اجمل الغروب في [P]",
+            "امين يا رب ربنا يشفيك",
+            "افتتاح المسجد الجديد في [P] يوم السبت والجميع مدعو",
+            "بارك الله فيك على المساعدة",
+        ),
     },
     "fr": {
         "report_attack": (
@@ -320,6 +353,22 @@ _NOT_PROPAGANDA: dict[str, dict[str, tuple[str, ...]]] = {
             "quitter [G] a été la meilleure décision de ma vie, dit [N]",
             "si quelqu'un en ligne vous invite à rejoindre [G], parlez-en à un proche",
             "[N] anime des ateliers à [P] pour aider les ados à résister aux recruteurs de [G]",
+        ),
+        # Ordinary religious life: the pro-IS accounts' greetings and prayers taught 2.0.0 that
+        # "JazakAllah khair" is propaganda. Bland everyday expressions of faith must never be flagged.
+        "everyday_faith": (
+            "qu'Allah te récompense mon frère, à vendredi à la mosquée",
+            "Aïd Moubarak à tous à [P], profitez de vos familles",
+            "qu'Allah vous bénisse toi et ta famille",
+            "Alhamdoulillah, l'examen s'est bien passé",
+            "Bismillah, premier jour dans mon nouveau travail",
+            "wa alaykoum salam ma sœur, j'espère que tu vas bien",
+            "Ramadan Moubarak ! ftour chez [N] ce soir",
+            "inchallah on se voit après la prière du vendredi",
+            "SubhanAllah, quel beau coucher de soleil sur [P]",
+            "amine, qu'Allah te guérisse",
+            "la nouvelle mosquée de [P] ouvre ses portes aux voisins samedi",
+            "barakAllahou fik pour l'aide avec le déménagement",
         ),
     },
 }
