@@ -8,7 +8,8 @@ generator's world with its own), reads its files back through the real adapters 
 JSONL, Mastodon REST and streaming lines, Jetstream lines), replays them through the
 ``crossplatform`` detector and the default policy with automatic actions ON, and prints one
 markdown table: per world and in total, both methods. Tuning seeds (looked at while building):
-main 1-3, atproto 401 (bug hunt only). Report on seeds never used for either.
+main 1-3, atproto 401 (bug hunt only; xp-5 also tuned on atproto 402-406). Report on seeds never
+used for either.
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def main() -> int:
         if part:
             c, n = total(part, "cauterize"), total(part, "naive")
             print(
-                f"\n{gen}: cauterize announced {c['announced_right_parent']}/{c['announced']}, "
+                f"\n{gen}: cauterize announced {c['announced_right_parent']}/{c['announced']} "
+                f"(leads: parent unclear {c['announced_lead_unclear']}, naming a parent "
+                f"{c['announced_lead_named_right']} right / {c['announced_lead_named_other']} other), "
                 f"silent {c['silent_right_parent']}/{c['silent']}, innocents {c['innocents_flagged']}/{c['innocents']}, "
                 f"wrong parent {c['movers_wrong_parent']}, automatic actions {c['auto_actions']}; "
                 f"naive announced {n['announced_right_parent']}/{n['announced']}, silent {n['silent_right_parent']}/{n['silent']}, "

@@ -85,7 +85,9 @@ def test_a_post_naming_an_account_that_already_exists_counts_for_the_network_onl
     origin(eng)
     eng.profile("mastodon", "m:new", at(20), "m1", handle="grey_lantern@mstdn.sim.example")
     post(eng, "twitter", "100", 30, text="[SIM] backup: https://mstdn.sim.example/@grey_lantern")
-    assert eng.suspend("twitter", "100", at(600), "terrorism") == []
+    found = eng.suspend("twitter", "100", at(600), "terrorism")
+    # No link; a lead for a reviewer (the announcer is now suspended), naming no parent.
+    assert [f.label for f in found] == ["crossplatform.lead"] and found[0].parent is None
     (p, parent, feats, _), *_ = eng.rank(eng.accounts[("mastodon", "m:new")])
     assert parent.account_id == "100" and "announced_by_network" in feats and p < eng.report_at
 
@@ -236,7 +238,9 @@ def test_the_networks_word_alone_names_no_parent_even_when_one_candidate_went_qu
     eng.suspend("twitter", "100", at(60), "terrorism")
     eng.suspend("twitter", "200", at(700), "terrorism")
     eng.profile("mastodon", "m:new", at(560), "m1", handle="grey_lantern@mstdn.sim.example", lang="ar")
-    assert post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example") == []
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @grey_lantern@mstdn.sim.example")
+    assert [f.label for f in found] == ["crossplatform.lead"]  # a lead, not a link
+    assert found[0].evidence()["parent_unclear"] is True
     ranked = eng.rank(eng.accounts[("mastodon", "m:new")])
     assert {r[1].account_id for r in ranked} == {"100", "200"}
     assert all("announced_by_network" in r[2] and r[0] < eng.report_at for r in ranked)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cauterize.actors import score
+from cauterize.actors.lead import MAX_CANDIDATES, Announcer, Candidate, NetworkLead
 from cauterize.actors.refs import Ref, family_of, find_refs, handle_key
 from cauterize.actors.traits import Traits, domain_of, stem
 
@@ -258,6 +259,9 @@ class CrossPlatformEngine:
         self.link_count: _Capped = _Capped(max_accounts)
         self.reported: dict[Key, _Reported] = {}
         self.now: datetime | None = None
+        self.collective = True
+        #: Leads made: account -> (network announcers, suggested parent) when last reported.
+        self.leads: _Capped = _Capped(max_accounts)
 
     # -- following the streams ------------------------------------------------------------------
 
@@ -304,7 +308,9 @@ class CrossPlatformEngine:
     def is_young(self, t: Traits) -> bool:
         return t.suspended_at is None and self.now is not None and t.first_seen >= self.now - self.young_window
 
-    def profile(self, platform: str, acct: str, at: datetime, event_id: str, **fields: Any) -> list[CrossLink]:
+    def profile(
+        self, platform: str, acct: str, at: datetime, event_id: str, **fields: Any
+    ) -> list[CrossLink | NetworkLead]:
         self._clock(at)
         t, new = self._traits(platform, acct, at)
         old_links, old_stems, old_name = set(t.links), t.stems(), t.name_key()
@@ -320,7 +326,7 @@ class CrossPlatformEngine:
         if t.handle:
             self.by_handle.put((self.family(platform), handle_key(t.handle)), t.key)
         self._count_links(t, old_links)
-        out: list[CrossLink] = []
+        out: list[CrossLink | NetworkLead] = []
         texts = [
             fields.get("bio") or "",
             *(fields.get("bio_urls") or ()),
@@ -344,13 +350,13 @@ class CrossPlatformEngine:
         urls: tuple[str, ...],
         media: list[str],
         targets: Iterable[str],
-    ) -> list[CrossLink]:
+    ) -> list[CrossLink | NetworkLead]:
         self._clock(at)
         t, new = self._traits(platform, acct, at)
         old_links, old_media = set(t.links), set(t.media)
         t.add_post(at, lang, urls, media)
         self._count_links(t, old_links)
-        out: list[CrossLink] = []
+        out: list[CrossLink | NetworkLead] = []
         targets = list(targets)
         for target in targets:
             out += self.interaction(platform, acct, target, at)
@@ -364,7 +370,7 @@ class CrossPlatformEngine:
             out += self._score_one(t, "appeared" if new else "posted")
         return out
 
-    def interaction(self, platform: str, src: str, dst: str, at: datetime) -> list[CrossLink]:
+    def interaction(self, platform: str, src: str, dst: str, at: datetime) -> list[CrossLink | NetworkLead]:
         """``src`` followed, reposted or mentioned ``dst`` on ``platform``."""
         self._clock(at)
         if src == dst or src in self.allowlist:
@@ -380,7 +386,7 @@ class CrossPlatformEngine:
             return self._score_one(t, "promoted")
         return []
 
-    def suspend(self, platform: str, acct: str, at: datetime, reason: str | None) -> list[CrossLink]:
+    def suspend(self, platform: str, acct: str, at: datetime, reason: str | None) -> list[CrossLink | NetworkLead]:
         self._clock(at)
         # A takedown may be reported days after the account stopped: it is not activity.
         t, _ = self._traits(platform, acct, at, active=False)
@@ -413,7 +419,7 @@ class CrossPlatformEngine:
                 k = self.by_handle.get(ref)
                 if k is not None:
                     todo[k] = None
-        out: list[CrossLink] = []
+        out: list[CrossLink | NetworkLead] = []
         for k in todo:
             child = self.accounts.get(k)
             if child is not None and self.family(child.platform) != self.family(platform) and self.is_young(child):
@@ -436,12 +442,12 @@ class CrossPlatformEngine:
         event_id: str,
         at: datetime,
         mentioned: tuple[Key, ...] = (),
-    ) -> list[CrossLink]:
+    ) -> list[CrossLink | NetworkLead]:
         refs = find_refs(texts)
         if not refs:
             return []
         fam = self.family(t.platform)
-        out: list[CrossLink] = []
+        out: list[CrossLink | NetworkLead] = []
         text = " ".join(x for x in texts[:1] if x)
         for ref in refs:
             if ref.family == fam:
@@ -500,6 +506,12 @@ class CrossPlatformEngine:
         out.update(dict.fromkeys(self.registry.lookup(t)))
         return [k for k in out if k in self.suspended and self.family(k[0]) != fam], anns
 
+    def in_network(self, a: Announcement) -> bool:
+        """The announcer belongs to the suspended network: it was suspended itself, or it promoted
+        (followed, reposted, mentioned) an account that was."""
+        k = (a.platform, a.account_id)
+        return k in self.suspended or bool(self.promoted.get(k))
+
     def _moved(self, child: Traits, parent: Traits) -> int:
         if not child.promoters or not parent.promoters:
             return 0
@@ -540,9 +552,23 @@ class CrossPlatformEngine:
                     or (a.platform, a.account_id) == k
                 )
             ]
-            staged.append((parent, bool(by_parent) or names_parent, by_parent, by_network))
+            # The collective's word: a shout-out by any member of the suspended network counts
+            # for every candidate that could have moved (it stopped acting, unlike one that went
+            # on for days after the new account appeared), not only for the accounts the shouter
+            # happened to promote. What then picks the parent is what the new account carried.
+            collective = False
+            if stayed:
+                by_network = []  # the network pointed elsewhere: this one never left
+            elif not by_network and self.collective:
+                by_network = [a for a in anns if a not in by_parent and self.in_network(a)]
+                collective = bool(by_network)
+            staged.append((parent, bool(by_parent) or names_parent, by_parent, by_network, collective))
+        # A parent's own word points at one account: the collective's generic word then counts
+        # for no other candidate (a look-alike name in the network must not outrank it).
+        if any(named for _, named, _, _, _ in staged):
+            staged = [(p, n, bp, [] if c else bn, c) for p, n, bp, bn, c in staged]
         rows = []
-        for parent, named, by_parent, by_network in staged:
+        for parent, named, by_parent, by_network, _ in staged:
             feats = score.features(
                 t,
                 parent,
@@ -557,15 +583,38 @@ class CrossPlatformEngine:
         rows.sort(key=lambda r: (-r[0], abs((r[1].last_active - t.first_seen).total_seconds())))
         return rows
 
-    def _score_one(self, t: Traits, trigger: str) -> list[CrossLink]:
+    def _lead(self, t: Traits, trigger: str, ranked: list[Any]) -> list[NetworkLead]:
+        """No link: if members of the suspended network announced ``t``, a lead for a reviewer
+        (once, and again when more of the network speaks or a candidate pulls clearly ahead)."""
+        if t.key in self.reported:
+            return []
+        announcers = [
+            Announcer(
+                a, (a.platform, a.account_id) in self.suspended, list(self.promoted.get((a.platform, a.account_id), ()))
+            )
+            for a in self._announcements_of(t)
+            if (a.platform, a.account_id) != t.key and self.in_network(a)
+        ]
+        if not announcers:
+            return []
+        cands = [Candidate(parent, p, feats) for p, parent, feats, _ in ranked[:MAX_CANDIDATES]]
+        lead = NetworkLead(t.platform, t.account_id, t.handle, t.first_seen, announcers, cands, trigger)
+        suggested = lead.parent.key if lead.parent is not None else None
+        state = (len(announcers), suggested)
+        if self.leads.get(t.key) == state:
+            return []
+        self.leads[t.key] = state
+        return [lead]
+
+    def _score_one(self, t: Traits, trigger: str) -> list[CrossLink | NetworkLead]:
         if not self.suspended:
             return []
         ranked = self.rank(t)
         if not ranked:
-            return []
+            return self._lead(t, trigger, ranked)
         p, parent, feats, anns = ranked[0]
         if p < self.report_at or not score.reportable(feats):
-            return []
+            return self._lead(t, trigger, ranked)
         last = self.reported.get(t.key)
         if last is not None and last.parent == parent.key and p <= last.probability + 0.02:
             return []

@@ -20,6 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cauterize.actors.lead import LABEL as LEAD
+from cauterize.actors.lead import NetworkLead
 from cauterize.actors.refs import family_of
 from cauterize.actors.traits import stem
 from cauterize.detectors.base import Signal
@@ -73,6 +75,8 @@ class Outcome:
     """What one method said about each account: the parent it named (None: no link)."""
 
     links: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    #: Leads (``crossplatform.lead``): the parent they suggest, None for "parent unclear". Never a link.
+    leads: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     auto_actions: int = 0
 
 
@@ -88,14 +92,21 @@ def run_detector(events: list[Event], aliases: dict[str, str]) -> tuple[Outcome,
             continue
         signals += sigs
         for s in sigs:
-            out.links[(s.platform, s.account_id)] = (s.evidence["parent_platform"], s.evidence["parent_account_id"])
+            if s.label == LEAD:
+                sp = s.evidence["suggested_parent"]
+                out.leads[(s.platform, s.account_id)] = (sp["platform"], sp["account_id"]) if sp else None
+            else:
+                out.links[(s.platform, s.account_id)] = (s.evidence["parent_platform"], s.evidence["parent_account_id"])
         for d in policy.decide(ev, sigs):
             if d.action in ("suspend", "escalate"):
                 out.auto_actions += 1
     # Links still waiting for an event of their platform at the end of the stream count too:
     # in a live deployment the next event of that platform carries them.
     for link in det.pending:
-        out.links[(link.platform, link.account_id)] = link.parent.key
+        if isinstance(link, NetworkLead):
+            out.leads[(link.platform, link.account_id)] = link.parent.key if link.parent is not None else None
+        else:
+            out.links[(link.platform, link.account_id)] = link.parent.key
     return out, signals
 
 
@@ -129,6 +140,8 @@ def run_naive(events: list[Event], aliases: dict[str, str]) -> Outcome:
 
 
 def score(outcome: Outcome, truth: dict[str, Any], n_accounts: dict[str, int]) -> dict[str, Any]:
+    """Links first; a lead counts only for an account with no link, and never as a right parent.
+    Both are review flags, so both count against innocents and other accounts."""
     movers = truth["movers"]
     innocents = truth["innocents"]
 
@@ -139,25 +152,41 @@ def score(outcome: Outcome, truth: dict[str, Any], n_accounts: dict[str, int]) -
         got = outcome.links.get((m["platform"], m["account_id"]))
         return got is not None and got[1] in m["persona_accounts"]
 
+    def lead(m: dict[str, Any]) -> str | None:
+        k = (m["platform"], m["account_id"])
+        if k in outcome.links or k not in outcome.leads:
+            return None
+        got = outcome.leads[k]
+        if got is None:
+            return "unclear"
+        return "named_right" if got == (m["parent_platform"], m["parent_account_id"]) else "named_other"
+
     ann = [m for m in movers if m["announced"]]
     sil = [m for m in movers if not m["announced"]]
     known = {(m["platform"], m["account_id"]) for m in movers}
-    flagged_inn = sum(1 for i in innocents if (i["platform"], i["account_id"]) in outcome.links)
+    flagged = set(outcome.links) | set(outcome.leads)
+    flagged_inn = sum(1 for i in innocents if (i["platform"], i["account_id"]) in flagged)
     dest_platforms = {m["platform"] for m in movers} | {i["platform"] for i in innocents}
     inn_keys = {(i["platform"], i["account_id"]) for i in innocents}
-    other = sum(1 for k in outcome.links if k not in known and k not in inn_keys and k[0] in dest_platforms)
+    other = sum(1 for k in flagged if k not in known and k not in inn_keys and k[0] in dest_platforms)
+    ann_leads = [lead(m) for m in ann]
     return {
         "announced": len(ann),
         "announced_right_parent": sum(map(right, ann)),
         "announced_right_persona": sum(map(persona, ann)),
+        "announced_lead_unclear": ann_leads.count("unclear"),
+        "announced_lead_named_right": ann_leads.count("named_right"),
+        "announced_lead_named_other": ann_leads.count("named_other"),
         "silent": len(sil),
         "silent_right_parent": sum(map(right, sil)),
         "silent_right_persona": sum(map(persona, sil)),
+        "silent_leads": sum(1 for m in sil if lead(m) is not None),
         "movers_wrong_parent": sum(
             1 for m in movers if (m["platform"], m["account_id"]) in outcome.links and not persona(m)
         ),
         "innocents": len(innocents),
         "innocents_flagged": flagged_inn,
+        "innocents_leads": sum(1 for i in innocents if (i["platform"], i["account_id"]) in outcome.leads),
         "other_accounts": max(0, sum(n_accounts.get(p, 0) for p in dest_platforms) - len(known) - len(inn_keys)),
         "other_flagged": other,
         "auto_actions": outcome.auto_actions,
@@ -201,16 +230,20 @@ def total(rows: Iterable[dict[str, Any]], method: str) -> dict[str, int]:
 def iter_lines(rows: list[dict[str, Any]]) -> Iterator[str]:
     """A markdown table: both methods per world, then the totals."""
     yield (
-        "| world | method | announced: right parent | silent: right parent | movers given a wrong parent "
-        "| same-name innocents flagged | other accounts flagged | automatic actions |"
+        "| world | method | announced: right parent | announced: lead, parent unclear | announced: lead naming a parent "
+        "(right) | silent: right parent | movers given a wrong parent | same-name innocents flagged "
+        "| other accounts flagged | automatic actions |"
     )
-    yield "|---|---|---|---|---|---|---|---|"
+    yield "|---|---|---|---|---|---|---|---|---|---|"
     for r in [*rows, {"world": "all", "cauterize": total(rows, "cauterize"), "naive": total(rows, "naive")}]:
         name = r["world"] if r["world"] == "all" else f"{r['generator']} {r['seed']}"
         for method in ("cauterize", "naive"):
             m = r[method]
             yield (
                 f"| {name} | {method} | {_pct(m['announced_right_parent'], m['announced'])} | "
+                f"{_pct(m['announced_lead_unclear'], m['announced'])} | "
+                f"{m['announced_lead_named_right'] + m['announced_lead_named_other']} "
+                f"({m['announced_lead_named_right']}) | "
                 f"{_pct(m['silent_right_parent'], m['silent'])} | {m['movers_wrong_parent']} | "
                 f"{_pct(m['innocents_flagged'], m['innocents'])} | "
                 f"{_pct(m['other_flagged'], m['other_accounts'])} | {m['auto_actions']} |"

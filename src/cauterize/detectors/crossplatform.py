@@ -3,7 +3,9 @@
 The work is done by :class:`cauterize.actors.engine.CrossPlatformEngine`; this module maps events
 to it and links to signals (label ``crossplatform.link``; evidence: the parent and its platform,
 the announcing posts, the matching hashes and shared links, each platform's status and the
-action available on each; always ``review_only``). See docs/cross-platform.md.
+action available on each; always ``review_only``), and the network's announcements that name no
+parent to leads (label ``crossplatform.lead``: the announcers, the suspended accounts they
+promoted, the candidate parents; review only). See docs/cross-platform.md.
 
 A signal belongs to the platform of the account it is about, and a decision to the platform of
 the event it was made on: a link found on an event of another platform (an announcement on the
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from cauterize.actors.engine import CrossLink, CrossPlatformEngine
+from cauterize.actors.lead import NetworkLead
 from cauterize.detectors.base import Context, Detector, Signal
 from cauterize.events import AccountCreated, EnforcementApplied, Event, Follow, PostCreated, ProfileChanged
 
@@ -43,7 +46,7 @@ def media_hashes(event: PostCreated) -> list[str]:
 
 class CrossPlatformDetector(Detector):
     name = "crossplatform"
-    version = "xp-4"
+    version = "xp-5"
     kinds = frozenset({"account_created", "profile_changed", "follow", "post_created", "enforcement"})
     cost_us = 10.0
     enabled_by_default = False
@@ -69,7 +72,7 @@ class CrossPlatformDetector(Detector):
         self.engine = CrossPlatformEngine(
             report_at=report_at, young_days=young_days, max_accounts=max_accounts, aliases=aliases, allowlist=allow
         )
-        self.pending: deque[CrossLink] = deque(maxlen=max_pending)
+        self.pending: deque[CrossLink | NetworkLead] = deque(maxlen=max_pending)
         self.dropped = 0
 
     def detect(self, event: Event, ctx: Context) -> Iterable[Signal]:
@@ -91,7 +94,7 @@ class CrossPlatformDetector(Detector):
         self.feed(self.engine, event)
 
     @staticmethod
-    def feed(engine: CrossPlatformEngine, event: Event) -> list[CrossLink]:
+    def feed(engine: CrossPlatformEngine, event: Event) -> list[CrossLink | NetworkLead]:
         """Map one event to engine calls; the links it produced."""
         at = engine.clock(event.time)
         if isinstance(event, AccountCreated | ProfileChanged):
@@ -130,7 +133,7 @@ class CrossPlatformDetector(Detector):
                 engine.unsuspend(event.platform, event.actor)
         return []
 
-    def _signal(self, event: Event, link: CrossLink) -> Signal:
+    def _signal(self, event: Event, link: CrossLink | NetworkLead) -> Signal:
         return Signal(
             detector=self.name,
             detector_version=self.version,

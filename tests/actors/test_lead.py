@@ -1,0 +1,83 @@
+"""The "network announced this account, parent unclear" lead and the collective's word (xp-5)."""
+
+from __future__ import annotations
+
+from cauterize.actors.engine import CrossPlatformEngine
+from cauterize.actors.lead import Candidate, clear_leader
+from cauterize.actors.traits import Traits
+from tests.actors.test_engine import at, origin, post
+
+
+def _collective(eng: CrossPlatformEngine) -> None:
+    """Two suspended members (100, 200); a third member (300) that promoted neither of them but
+    promoted another suspended member (400): it belongs to the network, not to 100's or 200's audience."""
+    origin(eng, acct="100", handle="ashen_relay5")
+    origin(eng, acct="200", handle="umm_noor", display_name="Umm Noor", bio="[SIM] other")
+    origin(eng, acct="400", handle="grey_post", display_name="Grey Post", bio="[SIM] posts")
+    eng.profile("twitter", "300", at(0), "p300", handle="shouter")
+    eng.interaction("twitter", "300", "400", at(1))
+    for acct, minute in (("100", 60), ("200", 70), ("400", 80)):
+        eng.suspend("twitter", acct, at(minute), "terrorism")
+
+
+def test_a_shout_out_with_nothing_carried_is_a_lead_listing_the_candidates_and_the_announcers():
+    eng = CrossPlatformEngine()
+    _collective(eng)
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="fresh_name@hub.sim.example", lang="ar")
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @fresh_name@hub.sim.example")
+    assert [f.label for f in found] == ["crossplatform.lead"]
+    lead = found[0]
+    assert (lead.platform, lead.account_id) == ("mastodon", "m:new") and lead.parent is None
+    ev = lead.evidence()
+    assert ev["parent_unclear"] and ev["suggested_parent"] is None and ev["review_only"]
+    assert ev["announcers"][0]["account_id"] == "300" and ev["announcers"][0]["post_id"] == "p-300-620"
+    assert ev["announcers"][0]["promoted_suspended"] == [{"platform": "twitter", "account_id": "400"}]
+    # The candidates: what the announcers promoted, and accounts sharing a key with the new one.
+    assert [c["account_id"] for c in ev["candidates"]] == ["400"] and ev["candidates"][0]["shared"] == []
+    assert ev["statuses"][0]["action_available"] == "review on mastodon"
+    assert eng.reported == {}  # a lead is never a link
+    # The same lead is not repeated on the next event.
+    assert post(eng, "mastodon", "m:new", 630, text="[SIM] hello") == []
+
+
+def test_the_collectives_word_and_the_carried_name_link_the_parent_the_shouter_never_promoted():
+    eng = CrossPlatformEngine()
+    _collective(eng)
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="ashen_relay@hub.sim.example", lang="ar")
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @ashen_relay@hub.sim.example")
+    links = [f for f in found if f.label == "crossplatform.link"]
+    assert [lk.parent.account_id for lk in links] == ["100"]
+    assert "announced_by_network" in links[0].features and "stem_equal" in links[0].features
+
+
+def test_the_collectives_word_does_not_count_for_a_candidate_that_went_on_acting_for_days():
+    eng = CrossPlatformEngine()
+    _collective(eng)
+    eng.unsuspend("twitter", "100")
+    post(eng, "twitter", "100", 600 + 60 * 72)  # acts three days after the new account appeared
+    eng.suspend("twitter", "100", at(600 + 60 * 73), "terrorism")
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="ashen_relay@hub.sim.example", lang="ar")
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @ashen_relay@hub.sim.example")
+    assert not [f for f in found if f.label == "crossplatform.link"]
+
+
+def test_an_announcer_outside_the_network_makes_no_lead():
+    eng = CrossPlatformEngine()
+    _collective(eng)
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="fresh_name@hub.sim.example", lang="ar")
+    eng.profile("twitter", "777", at(0), "p777", handle="a_fan")  # never promoted a suspended account
+    assert post(eng, "twitter", "777", 620, text="[SIM] follow @fresh_name@hub.sim.example") == []
+
+
+def _cand(acct: str, p: float, **feats: float) -> Candidate:
+    return Candidate(Traits(platform="twitter", account_id=acct, first_seen=at(0), last_active=at(0)), p, feats)
+
+
+def test_a_parent_is_named_only_when_clearly_ahead_with_a_trait_of_its_own():
+    net = {"announced_by_network": 1.0}
+    assert clear_leader([_cand("a", 0.4, **net), _cand("b", 0.4, **net)]) is None  # the network's word only
+    assert clear_leader([_cand("a", 0.45, **net, display_name_equal=1.0), _cand("b", 0.38, **net)]) is None
+    leader = clear_leader([_cand("a", 0.45, **net, display_name_equal=1.0), _cand("b", 0.1, **net)])
+    assert leader is not None and leader.parent.account_id == "a"
+    assert clear_leader([_cand("a", 0.45, **net, display_name_equal=1.0)]).parent.account_id == "a"
+    assert clear_leader([]) is None
