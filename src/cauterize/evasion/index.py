@@ -189,7 +189,7 @@ class CandidateIndex:
                 take(self._by_trigrams(skel))
         if q.promoters:
             shared: Counter[int] = Counter()
-            for p in q.promoters:
+            for p in sorted(q.promoters):  # a set of ids: sorted, so ties rank alike whatever the hash seed
                 # An amplifier follows every account of its network: its newest ones are the
                 # likeliest parents, and counting all of them would cost more than it tells.
                 shared.update(self._audience.get(p, ())[-PER_PROMOTER:])
