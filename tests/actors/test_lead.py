@@ -81,3 +81,38 @@ def test_a_parent_is_named_only_when_clearly_ahead_with_a_trait_of_its_own():
     assert leader is not None and leader.parent.account_id == "a"
     assert clear_leader([_cand("a", 0.45, **net, display_name_equal=1.0)]).parent.account_id == "a"
     assert clear_leader([]) is None
+
+
+def test_a_lead_goes_to_review_on_the_accounts_platform_and_never_acts():
+    from datetime import timedelta
+
+    from cauterize.detectors.crossplatform import CrossPlatformDetector
+    from cauterize.events import EnforcementApplied, Follow, PostCreated, ProfileChanged
+    from cauterize.policy.threshold import ThresholdPolicy
+    from tests.actors.test_engine import T0
+
+    t = [T0 + timedelta(minutes=m) for m in range(6)]
+    events = [
+        ProfileChanged(platform="twitter", event_id="t1", actor="400", time=t[0], handle="grey_post"),
+        Follow(platform="twitter", event_id="t2", actor="300", time=t[0], target="400"),
+        EnforcementApplied(platform="twitter", event_id="t3", actor="400", time=t[1], action="suspend"),
+        ProfileChanged(platform="mastodon", event_id="m1", actor="m:new", time=t[2], handle="fresh@hub.sim.example"),
+        PostCreated(
+            platform="twitter",
+            event_id="t4",
+            actor="300",
+            time=t[3],
+            post_id="tp",
+            text="[SIM] follow @fresh@hub.sim.example",
+        ),
+        PostCreated(platform="mastodon", event_id="m2", actor="m:new", time=t[4], post_id="mp", text="[SIM] hi"),
+    ]
+    det, policy = CrossPlatformDetector(), ThresholdPolicy(auto_actions=True)
+    decisions, signals = [], []
+    for e in events:
+        sigs = list(det.detect(e, None))  # type: ignore[arg-type]
+        signals += [(e.platform, s) for s in sigs]
+        decisions += [(e.platform, d.action) for d in policy.decide(e, sigs)]
+    # Found on the origin's event, it waited for the new account's own platform.
+    assert [(p, s.label, s.platform) for p, s in signals] == [("mastodon", "crossplatform.lead", "mastodon")]
+    assert decisions == [("mastodon", "flag_for_review")]
