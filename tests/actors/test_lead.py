@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from cauterize.actors.engine import CrossPlatformEngine
 from cauterize.actors.lead import Candidate, clear_leader
 from cauterize.actors.traits import Traits
@@ -116,3 +118,11 @@ def test_a_lead_goes_to_review_on_the_accounts_platform_and_never_acts():
     # Found on the origin's event, it waited for the new account's own platform.
     assert [(p, s.label, s.platform) for p, s in signals] == [("mastodon", "crossplatform.lead", "mastodon")]
     assert decisions == [("mastodon", "flag_for_review")]
+    # A rule that would suspend on it never applies to it: a lead is review only.
+    harsh = ThresholdPolicy(
+        [{"name": "harsh", "labels": "crossplatform.*", "threshold": 0.1, "action": "suspend"}], True
+    )
+    lead = signals[0][1]
+    assert [d.action for d in harsh.decide(events[-1], [lead])] == []
+    acting = dataclasses.replace(lead, evidence={k: v for k, v in lead.evidence.items() if k != "review_only"})
+    assert [d.action for d in harsh.decide(events[-1], [acting])] == ["suspend"]  # the rule itself does match
