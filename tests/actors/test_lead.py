@@ -36,6 +36,7 @@ def test_a_shout_out_with_nothing_carried_is_a_lead_listing_the_candidates_and_t
     assert ev["announcers"][0]["promoted_suspended"] == [{"platform": "twitter", "account_id": "400"}]
     # The candidates: what the announcers promoted, and accounts sharing a key with the new one.
     assert [c["account_id"] for c in ev["candidates"]] == ["400"] and ev["candidates"][0]["shared"] == []
+    assert ev["candidates"][0]["promoted_by_announcers"] == 1
     assert ev["statuses"][0]["action_available"] == "review on mastodon"
     assert eng.reported == {}  # a lead is never a link
     # The same lead is not repeated on the next event.
@@ -126,3 +127,17 @@ def test_a_lead_goes_to_review_on_the_accounts_platform_and_never_acts():
     assert [d.action for d in harsh.decide(events[-1], [lead])] == []
     acting = dataclasses.replace(lead, evidence={k: v for k, v in lead.evidence.items() if k != "review_only"})
     assert [d.action for d in harsh.decide(events[-1], [acting])] == ["suspend"]  # the rule itself does match
+
+
+def test_candidates_at_equal_odds_are_ordered_by_how_many_announcers_promoted_them():
+    eng = CrossPlatformEngine()
+    _collective(eng)
+    eng.profile("twitter", "301", at(0), "p301", handle="shouter_two")
+    eng.interaction("twitter", "301", "200", at(1))  # 200 is suspended: promoted after, it still counts
+    eng.interaction("twitter", "300", "200", at(2))
+    eng.profile("mastodon", "m:new", at(600), "m1", handle="fresh_name@hub.sim.example", lang="ar")
+    post(eng, "twitter", "301", 610, text="[SIM] follow @fresh_name@hub.sim.example")
+    found = post(eng, "twitter", "300", 620, text="[SIM] follow @fresh_name@hub.sim.example")
+    ev = found[0].evidence()
+    assert [(c["account_id"], c["promoted_by_announcers"]) for c in ev["candidates"]] == [("200", 2), ("400", 1)]
+    assert ev["parent_unclear"]  # the group's overlap orders the list; it names no parent

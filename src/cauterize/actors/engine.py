@@ -597,7 +597,20 @@ class CrossPlatformEngine:
         ]
         if not announcers:
             return []
-        cands = [Candidate(parent, p, feats) for p, parent, feats, _ in ranked[:MAX_CANDIDATES]]
+        keys = [(a.announcement.platform, a.announcement.account_id) for a in announcers]
+        cands = [
+            Candidate(
+                parent,
+                p,
+                feats,
+                sum(1 for k in keys if k in parent.promoters or parent.key in self.promoted.get(k, ())),
+            )
+            for p, parent, feats, _ in ranked
+        ]
+        # Equal odds are ordered by how much of the announcing group amplified each candidate; that
+        # orders the list for the reviewer and never names a parent (chance overlaps are common).
+        cands.sort(key=lambda c: (-c.probability, -c.promoted_by))
+        cands = cands[:MAX_CANDIDATES]
         lead = NetworkLead(t.platform, t.account_id, t.handle, t.first_seen, announcers, cands, trigger)
         suggested = lead.parent.key if lead.parent is not None else None
         state = (len(announcers), suggested)

@@ -42,6 +42,9 @@ class Candidate:
     parent: Traits
     probability: float
     features: dict[str, float]
+    #: How many of the announcers promoted this candidate (or were in its audience): a group that
+    #: amplified one suspended account and now announces a new one points at it, weakly.
+    promoted_by: int = 0
 
     @property
     def own_lines(self) -> list[str]:
@@ -56,6 +59,7 @@ class Candidate:
             "suspended_at": p.suspended_at.isoformat() if p.suspended_at else None,
             "last_active": p.last_active.isoformat(),
             "probability": round(self.probability, 4),
+            "promoted_by_announcers": self.promoted_by,
             "shared": self.own_lines,
             "features": {k: round(v, 4) for k, v in self.features.items()},
         }
