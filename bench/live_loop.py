@@ -6,7 +6,8 @@ Starts the network (needs node, `npm ci --prefix devnet`, PostgreSQL binaries an
 extra) and cauterize's live loop on the PDS firehose, with an Ozone sink. Then, ``--n`` times each:
 
 * **post -> decision**: a fresh account posts a watch-listed hashtag; time from the post call to
-  cauterize's decision row. Baseline: a bare firehose subscriber (websocket + frame decode, no
+  cauterize's decision row, split at the moment the live loop's firehose reader hands the post's
+  line to the pipeline (decode included before, scoring, batching and the SQLite commit after). Baseline: a bare firehose subscriber (websocket + frame decode, no
   pipeline), time from the same post call to its frame: what the platform itself costs.
 * **click -> platform state**: a reviewer suspends the account's case (``actions.perform``, what
   the console calls); time until the PDS reports the repo ``takendown``, and until the PDS's
@@ -27,7 +28,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -75,6 +76,21 @@ class BareSubscriber:
                         self.seen.setdefault(f"at://{body['repo']}/{op['path']}", time.monotonic())
         except Exception:
             return
+
+
+class TimedFirehose(Firehose):
+    """The live loop's own firehose reader, noting when each record's line is handed to the pipeline."""
+
+    handed: ClassVar[dict[str, float]] = {}
+
+    def session(self, health: Any) -> Any:
+        for data in super().session(health):
+            line = json.loads(data)
+            commit = line.get("commit") or {}
+            if commit.get("rkey"):
+                uri = f"at://{line['did']}/{commit['collection']}/{commit['rkey']}"
+                self.handed.setdefault(uri, time.monotonic())
+            yield data
 
 
 def account(pds: str, handle: str) -> Any:
@@ -132,7 +148,7 @@ def main() -> None:
         }
         live = LiveLoop(
             cfg,
-            [LiveSource(Firehose(net["pds_ws"], tmp / "cursor"))],
+            [LiveSource(TimedFirehose(net["pds_ws"], tmp / "cursor"))],
             "jetstream",
             [sink],
             flush_seconds=args.flush_seconds,
@@ -163,7 +179,9 @@ def main() -> None:
 
             return Client(base_url=pds).com.atproto.sync.get_repo_status({"did": did}).status
 
-        res: dict[str, list[float]] = {k: [] for k in ("bare", "decision", "pds", "store", "ozone_direct")}
+        res: dict[str, list[float]] = {
+            k: [] for k in ("bare", "decision", "handed", "pipeline", "pds", "store", "ozone_direct")
+        }
         dids = []
         for i in range(args.n):
             user = account(pds, f"post{i}.test")
@@ -171,7 +189,11 @@ def main() -> None:
             t0 = time.monotonic()
             post = user.send_post(client_utils.TextBuilder().text("bulletin ").tag("#AshenBanner", "AshenBanner"))
             poll(lambda did=user.me.did: decided(did))
-            res["decision"].append(time.monotonic() - t0)
+            done = time.monotonic()
+            res["decision"].append(done - t0)
+            handed = TimedFirehose.handed[post.uri]
+            res["handed"].append(handed - t0)
+            res["pipeline"].append(done - handed)
             poll(lambda uri=post.uri: uri in bare.seen)
             res["bare"].append(bare.seen[post.uri] - t0)
 
@@ -205,6 +227,8 @@ def main() -> None:
             "devnet_startup_ms": net.get("startup_ms"),
             "post_to_frame_bare_subscriber": summary(res["bare"]),
             "post_to_decision_cauterize": summary(res["decision"]),
+            "  of which post_to_line_handed_to_pipeline": summary(res["handed"]),
+            "  of which line_handed_to_decision_stored": summary(res["pipeline"]),
             "ozone_takedown_direct_to_pds": summary(res["ozone_direct"]),
             "reviewer_click_to_pds_takedown": summary(res["pds"]),
             "reviewer_click_to_account_event_in_store": summary(res["store"]),
