@@ -259,6 +259,8 @@ class CrossPlatformEngine:
         self.link_count: _Capped = _Capped(max_accounts)
         self.reported: dict[Key, _Reported] = {}
         self.now: datetime | None = None
+        #: A network member's shout-out counts for every candidate that stopped (xp-5); off gives
+        #: xp-4's reading, kept to measure the difference on the tuning worlds.
         self.collective = True
         #: Leads made: account -> (network announcers, suggested parent) when last reported.
         self.leads: _Capped = _Capped(max_accounts)
