@@ -60,6 +60,11 @@ def consumer_config(brokers: str, group: str, extra: Mapping[str, Any] | None = 
         # past this the group gives the partitions to another worker.
         "max.poll.interval.ms": 300_000,
         "partition.assignment.strategy": "range",
+        # Small fetches per partition keep a worker's partitions close in event time: with 1 MB
+        # (the default) a batch held 5,000 records of one partition, hours of event time ahead
+        # of the others, and the ban-evasion engine's clock jumped with it (new accounts on the
+        # lagging partitions then looked old). Measured in docs/benchmarks.md.
+        "max.partition.fetch.bytes": 65536,
         **(extra or {}),
     }
 

@@ -124,6 +124,10 @@ class Worker:
         self.stop = threading.Event()
         self._assigned: set[tuple[str, int]] = set()
         self._newly_assigned: set[tuple[str, int]] = set()
+        #: Per partition: broker timestamp (ms) of the last record taken, and the next offset.
+        self._last_ts: dict[tuple[str, int], int] = {}
+        self._next: dict[tuple[str, int], int] = {}
+        self._paused: set[tuple[str, int]] = set()
 
     # -- group membership -------------------------------------------------------------------
 
@@ -136,7 +140,12 @@ class Worker:
     def _on_revoke(self, consumer: Any, partitions: list[Any]) -> None:
         # Nothing to hand over: every batch was committed (store, messages, offsets) before
         # the poll that delivered this callback.
-        self._assigned -= {(p.topic, p.partition) for p in partitions}
+        gone = {(p.topic, p.partition) for p in partitions}
+        self._assigned -= gone
+        self._paused -= gone
+        for tp in gone:
+            self._last_ts.pop(tp, None)
+            self._next.pop(tp, None)
         log.info("revoked %s", sorted((p.topic, p.partition) for p in partitions))
 
     # -- the loop -----------------------------------------------------------------------------
@@ -160,13 +169,15 @@ class Worker:
                     self._newly_assigned.clear()
                 if not messages:
                     self.producer.poll(0)
-                    if not self._assigned:
-                        idle_since = time.monotonic()  # joining the group is not idleness
+                    self._align()  # a paused partition may be the one left to read
+                    if not self._assigned or self._paused:
+                        idle_since = time.monotonic()  # joining the group, or held partitions, is not idleness
                     elif idle_exit is not None and time.monotonic() - idle_since > idle_exit:
                         break
                     continue
                 idle_since = time.monotonic()
                 self._batch(messages)
+                self._align()
                 if stats_path is not None:
                     self._write_stats(stats_path)
         finally:
@@ -196,6 +207,7 @@ class Worker:
             kind, ts = m.timestamp()
             if kind != self.ck.TIMESTAMP_NOT_AVAILABLE:
                 stamps.append(ts / 1000)
+                self._last_ts[tp] = ts
         if not sources:
             return
         now = time.time()
@@ -210,6 +222,7 @@ class Worker:
             decisions = []
         done = time.time()
         self._commit(offsets)
+        self._next.update(offsets)
         self.stats.batches += 1
         self.stats.records += summary.records
         self.stats.events_new += summary.events_new
@@ -218,6 +231,34 @@ class Worker:
         self.stats.decisions += len(decisions)
         self.stats.last_commit = done
         self.stats.latencies.extend(done - t for t in stamps)
+
+    def _align(self) -> None:
+        """Pause the partitions that ran ahead of the slowest one still behind, by broker time.
+
+        Kafka orders records within a partition only, and a worker's fetches fill batches
+        unevenly: one partition could be thousands of records ahead of another. The stateful
+        detectors' clocks follow the newest event they see, so accounts on a lagging partition
+        would then look old (docs/benchmarks.md, "Streaming workers": on one partition a worker
+        decides exactly as one process; on four, without this, it found far fewer ban-evasion
+        links). Records are produced
+        roughly in event-time order, so keeping the partitions level by their broker timestamp
+        keeps them level in event time. A partition with nothing more to read holds no one back.
+        """
+        behind: list[int] = []
+        for tp in self._assigned:
+            ts = self._last_ts.get(tp)
+            low, high = self.consumer.get_watermark_offsets(self.ck.TopicPartition(*tp), cached=True)
+            position = self._next.get(tp, low)
+            if high < 0 or position >= high:
+                continue  # caught up (or not known yet): nothing to wait for
+            behind.append(ts if ts is not None else -1)
+        frontier = min(behind, default=None)
+        ahead = {tp for tp in self._assigned if frontier is not None and self._last_ts.get(tp, -1) > frontier}
+        if ahead - self._paused:
+            self.consumer.pause([self.ck.TopicPartition(*tp) for tp in ahead - self._paused])
+        if self._paused - ahead:
+            self.consumer.resume([self.ck.TopicPartition(*tp) for tp in self._paused - ahead])
+        self._paused = ahead
 
     def _commit(self, offsets: dict[tuple[str, int], int]) -> None:
         tps = [self.ck.TopicPartition(t, p, o) for (t, p), o in offsets.items()]
