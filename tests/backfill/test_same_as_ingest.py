@@ -74,3 +74,25 @@ def test_parquet_archive_gives_the_same_decisions(archive: list[Path], ingested:
 
     assert parquet_decisions(tmp_path / "out") == store_decisions(store)
     assert report.dead_letters == 2
+
+
+def test_a_failed_run_is_recorded_as_failed_not_left_half_written(archive: list[Path], tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="Parquet results need pyarrow (the backfill extra)")
+    import json
+
+    from cauterize.backfill.engines.base import Engine
+    from cauterize.backfill.run import backfill
+    from cauterize.backfill.score import ScoringSpec
+    from cauterize.backfill.sinks import ParquetSink
+    from cauterize.policy.registry import build_policy
+
+    class LostWorkers(Engine):  # no name: not registered as an engine
+        def map(self, fn, items, arg):  # type: ignore[no-untyped-def]
+            yield fn(items[0], arg)
+            raise ConnectionError("workers lost")
+
+    out = tmp_path / "out"
+    with pytest.raises(ConnectionError):
+        backfill(archive, ScoringSpec(detectors={}), build_policy({}), LostWorkers(), lambda v: ParquetSink(out, v))
+    assert json.loads((out / "report.json").read_text()) == {"failed": "ConnectionError: workers lost"}
+    assert parquet_rows(out / "signals.parquet") == []  # a valid, closed file, not a torn one

@@ -138,6 +138,26 @@ def backfill(
     report.partitions = len(parts)
     report.seconds["plan"] = time.perf_counter() - t0
 
+    try:
+        return _run(archives, spec, policy, engine, sink, detectors, stateful, parts, report, t0, cpu0)
+    except BaseException as exc:  # the run is recorded as failed, with why, never left half-written
+        sink.abort(f"{type(exc).__name__}: {exc}"[:1000])
+        raise
+
+
+def _run(
+    archives: Sequence[Path],
+    spec: ScoringSpec,
+    policy: Policy,
+    engine: Engine,
+    sink: Sink,
+    detectors: list[Detector],
+    stateful: list[tuple[int, Detector]],
+    parts: list[Any],
+    report: Report,
+    t0: float,
+    cpu0: float,
+) -> Report:
     started_before = engine.running
     # Taken before the engine starts: its workers' (and Spark's JVM's) start-up is part of the cost.
     before = {p: usage.cpu_seconds(p) for p in usage.descendants()}

@@ -42,6 +42,10 @@ class Sink:
     def close(self, report: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def abort(self, reason: str) -> None:
+        """The run failed: close what is open and record why."""
+        self.close({"failed": reason})
+
 
 _SIGNAL_FIELDS = [
     ("platform", "string"),

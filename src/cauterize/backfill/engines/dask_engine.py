@@ -26,18 +26,21 @@ class DaskEngine(Engine):
         except ImportError:
             raise EngineUnavailable("dask.distributed is not installed: pip install 'cauterize[backfill]'") from None
         self._cluster = None
-        if self.address:
-            self.client = Client(self.address)
-        else:
-            self._cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                host="127.0.0.1",
-                silence_logs=40,
-            )
-            self.client = Client(self._cluster)
+        try:
+            if self.address:
+                self.client = Client(self.address, timeout=30)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    host="127.0.0.1",
+                    silence_logs=40,
+                )
+                self.client = Client(self._cluster)
+        except (OSError, TimeoutError) as exc:  # a scheduler that does not answer: say so, no traceback
+            raise EngineUnavailable(f"no Dask scheduler at {self.address or 'a local cluster'}: {exc}") from None
 
     def stop(self) -> None:
         self.client.close()

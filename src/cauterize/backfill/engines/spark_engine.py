@@ -31,16 +31,19 @@ class SparkEngine(Engine):
         # The workers must run this interpreter (its environment has cauterize), not whatever
         # ``python3`` is first on the PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        self.session = (
-            SparkSession.builder.master(master)
-            .appName("cauterize-backfill")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.python.worker.reuse", "true")
-            .config("spark.driver.maxResultSize", "0")
-            .getOrCreate()
-        )
+        try:
+            self.session = (
+                SparkSession.builder.master(master)
+                .appName("cauterize-backfill")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.python.worker.reuse", "true")
+                .config("spark.driver.maxResultSize", "0")
+                .getOrCreate()
+            )
+        except Exception as exc:  # no Java, a master that does not answer: say so, no traceback
+            raise EngineUnavailable(f"Spark did not start ({master}): {exc}") from None
         self.session.sparkContext.setLogLevel("ERROR")
 
     def stop(self) -> None:
