@@ -92,7 +92,13 @@ def backfill(
             "--bank", help="A bank file of known material to hunt with (repeatable; turns known_material on)."
         ),
     ] = None,
-    partition_mb: Annotated[float, typer.Option("--partition-mb", help="Bytes of plain JSON Lines per task.")] = 32.0,
+    partition_mb: Annotated[
+        float,
+        typer.Option(
+            "--partition-mb",
+            help="Megabytes of plain JSON Lines per task at most (less, so that each worker gets four).",
+        ),
+    ] = 32.0,
     network: Annotated[
         bool,
         typer.Option(
