@@ -245,12 +245,16 @@ class Worker:
         keeps them level in event time. A partition with nothing more to read holds no one back.
         """
         behind: list[int] = []
+        tps = [self.ck.TopicPartition(*tp) for tp in self._assigned]
+        positions = {(p.topic, p.partition): p.offset for p in self.consumer.position(tps)} if tps else {}
         for tp in self._assigned:
             ts = self._last_ts.get(tp)
-            low, high = self.consumer.get_watermark_offsets(self.ck.TopicPartition(*tp), cached=True)
-            position = self._next.get(tp, low)
-            if high < 0 or position >= high:
-                continue  # caught up (or not known yet): nothing to wait for
+            _, high = self.consumer.get_watermark_offsets(self.ck.TopicPartition(*tp), cached=True)
+            # The consumer's own position: a partition taken over from a dead worker starts at
+            # that worker's last commit, which may already be its end.
+            position = max(positions.get(tp, -1), self._next.get(tp, -1))
+            if high < 0 or position < 0 or position >= high:
+                continue  # caught up, or not known yet: nothing to wait for
             behind.append(ts if ts is not None else -1)
         frontier = min(behind, default=None)
         ahead = {tp for tp in self._assigned if frontier is not None and self._last_ts.get(tp, -1) > frontier}
