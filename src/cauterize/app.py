@@ -11,6 +11,11 @@ from cauterize.store.store import Store
 
 def open_store(cfg: Config) -> Store:
     cfg.data_dir.mkdir(parents=True, exist_ok=True)
+    if cfg.store_url.startswith("postgresql"):
+        # PostgreSQL's bulk path (COPY) and a checked connection pool; SQLite keeps Store.
+        from cauterize.store.copy_writer import CopyStore
+
+        return CopyStore.open(cfg.store_url)
     return Store.open(cfg.store_url)
 
 
