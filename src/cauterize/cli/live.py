@@ -3,7 +3,7 @@
     cauterize run --source bluesky:ws://127.0.0.1:2583 \
         --act "ozone:http://127.0.0.1:2583;ozone_did=did:plc:...;identifier=mod.test;password_env=OZONE_PASSWORD"
 
-Sources and sinks are ``kind:address[;key=value...]`` (docs/live.md lists them). Runs until
+Sources and sinks are ``kind:address[;key=value...]`` (docs/connectors.md lists them). Runs until
 interrupted; a source that goes away is reconnected with back-off, and the loop's health is in
 ``<data_dir>/live/status.json`` (and printed every ``--status-every`` seconds).
 """

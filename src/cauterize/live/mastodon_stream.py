@@ -5,7 +5,7 @@
 handed on in the shape the WebSocket sends it, ``{"stream": [...], "event": ..., "payload": ...}``,
 which :mod:`cauterize.ingest.mastodon` reads, plus ``recorded_at`` (when it arrived: a delete has
 no time of its own). The API offers no resume point: events sent while disconnected are lost,
-which docs/live.md says, and the back-off keeps the gap short.
+which docs/connectors.md says, and the back-off keeps the gap short.
 """
 
 from __future__ import annotations
