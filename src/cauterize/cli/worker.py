@@ -55,6 +55,22 @@ def worker(
         float | None, typer.Option("--idle-exit", help="Stop after this many seconds without input (batch jobs).")
     ] = None,
     stats: Annotated[Path | None, typer.Option("--stats", help="Write the worker's counters here (JSON).")] = None,
+    ordered: Annotated[
+        str,
+        typer.Option(
+            "--ordered",
+            help="Order-sensitive detectors (comma-separated) that partitioned workers leave to the one "
+            "ordered stage; '' runs every detector in the workers (ban evasion then depends on partition order).",
+        ),
+    ] = "evasion",
+    ordered_stage: Annotated[
+        bool,
+        typer.Option(
+            "--ordered-stage",
+            help="Run the ordered stage instead of a partitioned worker: the --ordered detectors on every "
+            "partition's stored events in event-time order (run exactly one per group).",
+        ),
+    ] = False,
     kafka_option: KafkaOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings.")] = False,
 ) -> None:
@@ -63,6 +79,7 @@ def worker(
     from cauterize.app import build_pipeline
     from cauterize.store.copy_writer import CopyStore
     from cauterize.stream.client import KafkaMissing, Topics, consumer_config, ensure_topics, parse_options
+    from cauterize.stream.ordered import without
     from cauterize.stream.worker import Worker
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -77,6 +94,11 @@ def worker(
         from cauterize.stream.client import producer_config
 
         cfg.data_dir.mkdir(parents=True, exist_ok=True)
+        names = [n.strip() for n in ordered.split(",") if n.strip()]
+        if ordered_stage:
+            _run_stage(cfg, brokers, group, topics, fmt, extra, names, idle_exit, stats)
+            return
+        cfg.detectors = without(cfg.detectors, names)
         store = CopyStore.open(cfg.store_url)
         pipeline = build_pipeline(cfg, store)
         w = Worker(
@@ -96,6 +118,33 @@ def worker(
     store.close()
     if not quiet:
         print(json.dumps(result.as_dict()))
+
+
+def _run_stage(cfg, brokers, group, topics, fmt, extra, names, idle_exit, stats) -> None:  # type: ignore[no-untyped-def]
+    from cauterize.app import build_pipeline
+    from cauterize.store.store import Store
+    from cauterize.stream.ordered import OrderedStage, only
+
+    if not names:
+        raise ValueError("--ordered-stage needs at least one detector in --ordered")
+    cfg.detectors = only(cfg.detectors, names)
+    store = Store.open(cfg.store_url)
+    pipeline = build_pipeline(cfg, store)
+    stage = OrderedStage(
+        store,
+        pipeline.detectors,
+        pipeline.policy,
+        pipeline.ctx,
+        {"bootstrap.servers": brokers, **extra},
+        group,
+        topics,
+        fmt,
+        reorder_window=cfg.reorder_window,
+    )
+    result = stage.run(idle_exit=idle_exit)
+    store.close()
+    if stats is not None:
+        stats.write_text(json.dumps(result.as_dict()))
 
 
 def produce(

@@ -68,14 +68,7 @@ class Publisher:
             decisions = [dict(r._mapping) for r in conn.execute(decisions_q)]
             dead = [dict(r._mapping) for r in conn.execute(select(dl).where(dl.c.run_id == run_id).order_by(dl.c.id))]
         produce = self.producer.produce
-        for row in decisions:
-            row.pop("id", None)
-            key, value = decision_key(row), _encode(row)
-            self._send(produce, self.topics.decisions, key, value)
-            self.sent["decisions"] += 1
-            if row["action"] in ENFORCING:
-                self._send(produce, self.topics.enforcement, key, value)
-                self.sent["enforcement"] += 1
+        self._send_decisions(decisions)
         for row in dead:
             raw = bytes(row.pop("raw") or b"")
             headers = [
@@ -95,6 +88,24 @@ class Publisher:
             counts["published"] = True
             conn.execute(update(s.ingest_runs).where(s.ingest_runs.c.id == run_id).values(counts=counts))
         return decisions
+
+    def _send_decisions(self, decisions: list[dict[str, Any]]) -> None:
+        produce = self.producer.produce
+        for row in decisions:
+            row.pop("id", None)
+            key, value = decision_key(row), _encode(row)
+            self._send(produce, self.topics.decisions, key, value)
+            self.sent["decisions"] += 1
+            if row["action"] in ENFORCING:
+                self._send(produce, self.topics.enforcement, key, value)
+                self.sent["enforcement"] += 1
+
+    def send_rows(self, decisions: list[dict[str, Any]]) -> None:
+        """Send decision rows read from the store (the ordered stage's) and wait for the broker."""
+        self._send_decisions(decisions)
+        left = self.producer.flush(60)
+        if left:
+            raise RuntimeError(f"{left} decision message(s) not acknowledged by the broker")
 
     def _send(self, produce: Any, topic: str, key: bytes, value: bytes, headers: Any = None) -> None:
         while True:
