@@ -89,6 +89,9 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=0)
     ap.add_argument("--rate", type=float, help="records per second produced while the workers run")
     ap.add_argument("--compare", action="store_true")
+    ap.add_argument(
+        "--no-stage", action="store_true", help="no ordered stage: ban evasion in the workers (the old way)"
+    )
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -123,9 +126,19 @@ def main() -> None:
                 cmd = [sys.executable, "-m", "cauterize", "worker", "-q", "-b", broker, "-g", "bench"]
                 cmd += ["-c", str(config), "--topic-prefix", "bench", "-f", "jsonl", "--idle-exit", "6"]
                 cmd += ["--max-batch", str(args.max_batch), "--stats", str(tmp / f"worker-{i}.json")]
+                if args.no_stage:
+                    cmd += ["--ordered", ""]  # every detector in the workers: the old, order-dependent way
                 return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / f"w{i}.log", "w"))
 
+            def start_stage() -> subprocess.Popen:
+                # Ban evasion's one ordered stage (docs/architecture.md): never killed here.
+                cmd = [sys.executable, "-m", "cauterize", "worker", "-q", "-b", broker, "-g", "bench"]
+                cmd += ["-c", str(config), "--topic-prefix", "bench", "-f", "jsonl", "--idle-exit", "6"]
+                cmd += ["--ordered-stage", "--stats", str(tmp / "stage.json")]
+                return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "stage.log", "w"))
+
             workers = {i: start(i) for i in range(args.workers)}
+            stage = None if args.no_stage else start_stage()
             engine = create_engine(url)
             next_id = args.workers
             kill_at = [n * (k + 1) // (args.kills + 1) for k in range(args.kills)]
@@ -151,6 +164,8 @@ def main() -> None:
                         next_id += 1
             if producer is not None:
                 producer.join()
+            if stage is not None:
+                stage.wait()
             with engine.connect() as conn:
                 stored, distinct, first, last = conn.execute(
                     text(
@@ -177,6 +192,8 @@ def main() -> None:
                 "duplicates_seen": sum(s["duplicates"] for s in stats),
                 "batches": [s["batches"] for s in stats],
             }
+            if stage is not None and (tmp / "stage.json").exists():
+                out["ordered_stage"] = json.loads((tmp / "stage.json").read_text())
             if args.compare:
                 single_url = _database(admin_url, "single")
                 single_cfg = _config(tmp, single_url, "single")
@@ -197,6 +214,7 @@ def main() -> None:
                     "wall_seconds": round(elapsed, 1),
                     "decisions": len(single),
                     "decisions_identical": len(same),
+                    "all_decisions_identical": streamed == single,
                     "non_evasion_identical": [d for d in streamed if not d[4].startswith("ban-evasion")]
                     == [d for d in single if not d[4].startswith("ban-evasion")],
                     "evasion_accounts_streamed": len(evasion),
