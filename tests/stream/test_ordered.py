@@ -7,6 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from cauterize.app import build_pipeline, open_store
@@ -44,7 +45,28 @@ def _config(tmp: Path, url: str | None):
     return cfg
 
 
-def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker, pg_db, prefix, tmp_path):
+def _stage(tmp: Path, url: str, broker: str, topics: Topics) -> tuple[OrderedStage, Store]:
+    cfg = _config(tmp, url)
+    cfg.detectors = only(cfg.detectors, ["evasion"])
+    store = Store.open(url)
+    sp = build_pipeline(cfg, store)
+    stage = OrderedStage(
+        store,
+        sp.detectors,
+        sp.policy,
+        sp.ctx,
+        {"bootstrap.servers": broker},
+        "g",
+        topics,
+        "jsonl",
+        reorder_window=cfg.reorder_window,
+        poll_seconds=0.2,
+    )
+    return stage, store
+
+
+@pytest.mark.parametrize("restart", [False, True], ids=["one-stage", "stage-restarted"])
+def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker, pg_db, prefix, tmp_path, restart):
     from gen_events import generate
 
     n = 4_000
@@ -65,7 +87,6 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
     ensure_topics(broker, topics, 4)
     produce_records(producer_config(broker), topics.input, lines)
 
-    cfg = _config(tmp_path, pg_db)
     stores: list[Store] = []
     threads: list[threading.Thread] = []
     workers = []
@@ -86,22 +107,19 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
         )
         workers.append(w)
         threads.append(threading.Thread(target=w.run, kwargs={"idle_exit": 3.0}, daemon=True))
-    cfg.detectors = only(cfg.detectors, ["evasion"])
-    stage_store = Store.open(pg_db)
+    stage, stage_store = _stage(tmp_path, pg_db, broker, topics)
     stores.append(stage_store)
-    sp = build_pipeline(cfg, stage_store)
-    stage = OrderedStage(
-        stage_store,
-        sp.detectors,
-        sp.policy,
-        sp.ctx,
-        {"bootstrap.servers": broker},
-        "g",
-        topics,
-        "jsonl",
-        reorder_window=cfg.reorder_window,
-        poll_seconds=0.2,
-    )
+    if restart:
+        # The first stage stops after two steps, as a killed one would (its runs record the
+        # position reached); a new one replays up to that position and carries on.
+        decide = stage._decide
+
+        def decide_then_stop(events):
+            decide(events)
+            if stage.stats.steps >= 2:
+                stage.stop.set()
+
+        stage._decide = decide_then_stop  # type: ignore[method-assign]
     threads.append(threading.Thread(target=stage.run, kwargs={"idle_exit": 2.0}, daemon=True))
     for t in threads:
         t.start()
@@ -112,6 +130,12 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
     # really waited on the low-water mark, rather than running once at the end).
     assert all(w.stats.events_new for w in workers)
     assert stage.stats.steps > 1 and stage.stats.events > 0
+    if restart:
+        assert stage.stop.is_set()
+        second, second_store = _stage(tmp_path, pg_db, broker, topics)
+        stores.append(second_store)
+        second.run(idle_exit=1.0)
+        assert second.stats.replayed == stage.stats.events and second.stats.events > 0
 
     engine = create_engine(pg_db)
     streamed = _decisions(engine)
