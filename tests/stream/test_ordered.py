@@ -110,14 +110,15 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
     stage, stage_store = _stage(tmp_path, pg_db, broker, topics)
     stores.append(stage_store)
     if restart:
-        # The first stage stops after two steps, as a killed one would (its runs record the
-        # position reached); a new one replays up to that position and carries on.
+        # The first stage stops after its first step, as a killed one would (its runs record
+        # the position reached); a new one replays up to that position and carries on. A first
+        # step while the workers still run releases only up to the low-water mark, so some is
+        # always left for the second.
         decide = stage._decide
 
         def decide_then_stop(events):
             decide(events)
-            if stage.stats.steps >= 2:
-                stage.stop.set()
+            stage.stop.set()
 
         stage._decide = decide_then_stop  # type: ignore[method-assign]
     threads.append(threading.Thread(target=stage.run, kwargs={"idle_exit": 2.0}, daemon=True))
@@ -129,7 +130,7 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
     # Both workers took part, and the stage released its events in more than one step (it
     # really waited on the low-water mark, rather than running once at the end).
     assert all(w.stats.events_new for w in workers)
-    assert stage.stats.steps > 1 and stage.stats.events > 0
+    assert stage.stats.steps > (0 if restart else 1) and stage.stats.events > 0
     if restart:
         assert stage.stop.is_set()
         second, second_store = _stage(tmp_path, pg_db, broker, topics)
