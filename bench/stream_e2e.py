@@ -10,7 +10,7 @@ first and the last batch's commit (start-up, model loading and joining the group
 With ``--rate`` records are produced at that pace while the workers run, and each worker
 reports p50/p99 seconds from a record's produce timestamp to its batch's decisions being sent.
 ``--kills K`` kill -9 a running worker K times, at even steps of progress, and start a new one.
-``--compare`` also runs single-process ``cauterize ingest`` of the same file into a fresh
+``--kill-stage`` kills the ordered stage too, each time. ``--compare`` also runs single-process ``cauterize ingest`` of the same file into a fresh
 PostgreSQL database and compares stored events and decisions.
 """
 
@@ -89,6 +89,7 @@ def main() -> None:
     ap.add_argument("--kills", type=int, default=0)
     ap.add_argument("--rate", type=float, help="records per second produced while the workers run")
     ap.add_argument("--compare", action="store_true")
+    ap.add_argument("--kill-stage", action="store_true", help="kill -9 the ordered stage too at each kill")
     ap.add_argument(
         "--no-stage", action="store_true", help="no ordered stage: ban evasion in the workers (the old way)"
     )
@@ -146,6 +147,7 @@ def main() -> None:
                 time.sleep(8)  # the workers load their models and join the group first
                 producer.start()
             kills = []
+            stage_kills: list[int] = []
             while any(p.poll() is None for p in workers.values()):
                 time.sleep(0.2)
                 if kill_at:
@@ -162,6 +164,12 @@ def main() -> None:
                         kills.append(stored)
                         workers[next_id] = start(next_id)
                         next_id += 1
+                        if args.kill_stage and stage is not None and stage.poll() is None:
+                            # The stage too: it continues from the position its last run recorded.
+                            os.kill(stage.pid, signal.SIGKILL)
+                            stage.wait()
+                            stage_kills.append(stored)
+                            stage = start_stage()
             if producer is not None:
                 producer.join()
             if stage is not None:
@@ -184,6 +192,7 @@ def main() -> None:
                 "workers": args.workers,
                 "partitions": args.partitions,
                 "kills_at_stored": kills,
+                "stage_kills_at_stored": stage_kills,
                 "span_seconds": round(span, 2),
                 "events_per_second": round(stored / span) if span > 0 else None,
                 "latency_p50_s": [s["latency_p50_s"] for s in stats],
