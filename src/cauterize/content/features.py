@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 from cauterize.content.lexicon import cues
+from cauterize.content.muted import known, muted
 
 #: Longer texts add little and cost linearly: scoring reads only this many characters.
 MAX_CHARS = 600
@@ -31,22 +33,33 @@ class FeatureSpec:
     char_max: int = 0
     #: Add the hand-written violence/intent cue features (``lexicon.cues``) to the word table.
     lexicon: bool = False
+    #: A word list of ``content/muted.py`` read as absent (2.2.0: "faith", everyday expressions
+    #: of faith); "" reads every word. Written to the file only when set, so older files and
+    #: their bytes are unchanged.
+    mute: str = ""
 
-    def to_dict(self) -> dict[str, int]:
-        return {
+    def to_dict(self) -> dict[str, int | str]:
+        out: dict[str, int | str] = {
             "word_max": self.word_max,
             "char_min": self.char_min,
             "char_max": self.char_max,
             "lexicon": int(self.lexicon),
         }
+        if self.mute:
+            out["mute"] = self.mute
+        return out
 
     @classmethod
-    def from_dict(cls, raw: dict[str, int]) -> FeatureSpec:
+    def from_dict(cls, raw: dict[str, Any]) -> FeatureSpec:
+        mute = str(raw.get("mute", ""))
+        if not known(mute):
+            raise ValueError(f"model file names an unknown muted word list {mute!r}")
         return cls(
             word_max=int(raw["word_max"]),
             char_min=int(raw["char_min"]),
             char_max=int(raw["char_max"]),
             lexicon=bool(raw.get("lexicon", 0)),
+            mute=mute,
         )
 
 
@@ -59,6 +72,9 @@ def extract(normalized: str, spec: FeatureSpec) -> tuple[set[str], set[str]]:
     inside of words an unseen compound shares with seen ones.
     """
     words = normalized[:MAX_CHARS].split()
+    if spec.mute:
+        drop = muted(spec.mute)
+        words = [w for w in words if w not in drop]
     feats = set(words)
     if len(words) > 1:
         bigrams = set(map(" ".join, pairwise(words)))

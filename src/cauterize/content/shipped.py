@@ -16,7 +16,7 @@ from cauterize.content.cascade import Cascade
 from cauterize.content.linear import LinearTextModel, file_name
 
 #: The model set this release ships; bump it with every retrain that changes weights.
-VERSION = "2.1.0"
+VERSION = "2.2.0"
 TASK_LABELS: dict[str, str] = {
     "propaganda": "propaganda.terrorist",
     "recruitment": "recruitment.solicitation",

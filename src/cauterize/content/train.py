@@ -38,6 +38,7 @@ from cauterize.content.fit import fit_linear
 from cauterize.content.functional import FunctionalCase, template_split
 from cauterize.content.functional import propaganda_cases as functional_propaganda
 from cauterize.content.functional import threat_cases as functional_threats
+from cauterize.content.functionless import functionless_reason
 from cauterize.content.langid import script_of
 from cauterize.content.linear import file_name
 from cauterize.content.normalize import normalize
@@ -45,8 +46,10 @@ from cauterize.content.perturb import perturb
 from cauterize.content.synthetic import recruitment_cases, threat_cases
 from cauterize.content.targets import threat_target
 
-FAST_SPEC = FeatureSpec(word_max=2, lexicon=True)
-STRONG_SPEC = FeatureSpec(word_max=3, char_min=3, char_max=5, lexicon=True)
+#: 2.2.0: every task reads past the words of everyday faith (``content/muted.py``); one list for
+#: all tasks keeps one feature spec, so the detector's merged fast pass (``FastBank``) still works.
+FAST_SPEC = FeatureSpec(word_max=2, lexicon=True, mute="faith")
+STRONG_SPEC = FeatureSpec(word_max=3, char_min=3, char_max=5, lexicon=True, mute="faith")
 
 TASKS: dict[str, str] = {
     "propaganda": "propaganda.terrorist",
@@ -63,7 +66,7 @@ ESCALATE_LEVEL = 0.8
 @dataclass(frozen=True, slots=True)
 class TrainConfig:
     seed: int = 13
-    version: str = "2.1.0"
+    version: str = "2.2.0"
     #: The share of pro-IS tweets one account may contribute to training: without a cap the five
     #: busiest accounts would be most of the positives and the model would learn their habits.
     max_per_account: int = 300
@@ -76,6 +79,24 @@ class TrainConfig:
     #: negatives that share a threat's words ("saying X should be shot is vile") were outweighed
     #: by the threats they resemble and words common to both ("will", "should") learnt as threat.
     confounder_weight: tuple[tuple[str, float], ...] = (("propaganda", 1.0), ("threat", 2.0))
+    #: Confounder functions of the suite that weigh this share of a positive row instead of
+    #: ``confounder_weight`` (2.2.0): the greetings and news headlines 2.1.0 flagged. Set a
+    #: priori (not compared on any split): the failure is the known one, and 36 training
+    #: sentences at 1x did not outweigh the account labels.
+    suite_weight: tuple[tuple[str, str, float], ...] = (
+        ("propaganda", "everyday_faith", 3.0),
+        ("propaganda", "report_attack", 3.0),
+    )
+    #: Pro-IS account tweets that the fixed rule of ``content/functionless.py`` reads as a
+    #: greeting or prayer are dropped from training (weight 0); plain news relays weigh this
+    #: share of a positive row. Set a priori, see that module.
+    faith_relay_weight: float = 0.0
+    news_relay_weight: float = 0.2
+    #: HateCheck/MHC non-hateful functionalities other than counter-speech ("I love [group]",
+    #: neutral identity mentions, ...) weigh this share of a positive row, per task. Off: tried at
+    #: 0.5 for threat in 2.2.0's first fit, it flagged *more* of them on the calibration split
+    #: (EN 13.6 -> 15.2%, FR 16.0 -> 17.4%) and lowered Arabic threat recall (33 -> 29%).
+    hatecheck_nh_weight: tuple[tuple[str, float], ...] = ()
     #: Tasks whose Platt step weighs both classes equally (see ``fit.fit_linear``).
     balanced_calibration: tuple[str, ...] = ("threat",)
     fast_keep: int = 40_000
@@ -215,9 +236,14 @@ def is_confounder(task: str, e: Example) -> bool:
 
 
 def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str], str]) -> Cascade:
-    train = [(norm(e.text), e.label) for e, s in rows if s == "train"]
+    train_rows = [e for e, s in rows if s == "train"]
+    weights = confounder_weights(task, train_rows, cfg, norm)
+    if weights is not None:
+        # A weight of 0 is a row dropped (functionless pro-IS greetings): keep liblinear's input clean.
+        kept = [(e, w) for e, w in zip(train_rows, weights, strict=True) if w > 0]
+        train_rows, weights = [e for e, _ in kept], [w for _, w in kept]
+    train = [(norm(e.text), e.label) for e in train_rows]
     calib = [(norm(e.text), e.label) for e, s in rows if s == "calib"]
-    weights = confounder_weights(task, [e for e, s in rows if s == "train"], cfg)
     common = {
         "seed": cfg.seed,
         "min_df": cfg.min_df,
@@ -267,17 +293,42 @@ def fit_cascade(task: str, rows: Labelled, cfg: TrainConfig, norm: Callable[[str
     return replace(cascade, fast=fast, threshold=default, thresholds=thresholds)
 
 
-def confounder_weights(task: str, train: Sequence[Example], cfg: TrainConfig) -> list[float] | None:
+def confounder_weights(
+    task: str, train: Sequence[Example], cfg: TrainConfig, norm: Callable[[str], str] = normalize
+) -> list[float] | None:
     """Per-row multipliers of the balanced class weights: a confounder row weighs
-    ``confounder_weight`` times a positive row, every other row 1."""
+    ``confounder_weight`` times a positive row (or its function's ``suite_weight``), a HateCheck
+    non-hateful row ``hatecheck_nh_weight``; in propaganda a pro-IS tweet that the fixed rule of
+    ``content/functionless.py`` reads as a greeting/prayer or a plain news relay weighs
+    ``faith_relay_weight`` / ``news_relay_weight``; every other row 1."""
     share = dict(cfg.confounder_weight).get(task)
-    if not share:
+    nh_share = dict(cfg.hatecheck_nh_weight).get(task)
+    suite = {f: w for t, f, w in cfg.suite_weight if t == task}
+    if not share and not nh_share and not suite and task != "propaganda":
         return None
     pos = sum(e.label for e in train)
     if not pos or pos == len(train):
         return None
-    factor = share * (len(train) - pos) / pos
-    return [factor if is_confounder(task, e) else 1.0 for e in train]
+    ratio = (len(train) - pos) / pos
+
+    def weight(e: Example) -> float:
+        if e.label == 1:
+            if task == "propaganda" and e.source == "extremist":
+                reason = functionless_reason(norm(e.text))
+                if reason == "everyday_faith":
+                    return cfg.faith_relay_weight
+                if reason == "news_relay":
+                    return cfg.news_relay_weight
+            return 1.0
+        if e.source == "functional" and e.tag in suite:
+            return suite[e.tag] * ratio
+        if share and is_confounder(task, e):
+            return share * ratio
+        if nh_share and e.source == "hatecheck" and e.tag.endswith("_nh"):
+            return nh_share * ratio
+        return 1.0
+
+    return [weight(e) for e in train]
 
 
 #: Candidate thresholds: never below the policy's review level (0.5), finer near 1 where a
@@ -436,6 +487,10 @@ def _extremist(e: Example) -> bool:
     return e.source == "extremist"
 
 
+def _rule(e: Example) -> str | None:
+    return functionless_reason(normalize(e.text))
+
+
 def _lang_is(lang: str, pick: Callable[[Example], bool]) -> Callable[[Example], bool]:
     return lambda e: pick(e) and lang_of(e) == lang
 
@@ -469,6 +524,14 @@ def evaluate_propaganda(scored: Scored, cfg: TrainConfig) -> dict[str, Any]:
         rep.rate(f"recall.{SUSPEND_LEVEL}.pro_is.{lang}", _lang_is(lang, _extremist), SUSPEND_LEVEL)
         rep.rate(f"fpr.flag.general_tweets.{lang}", _lang_is(lang, is_general))
         rep.rate(f"fpr.flag.reporting.{lang}", _lang_is(lang, is_reporting))
+        # The held-out pro-IS tweets split by the fixed rule of content/functionless.py (measured
+        # only: test rows are never filtered): recall where the text may carry a function, and how
+        # many of the rule's greetings / news relays are flagged.
+        for reason in (None, "everyday_faith", "news_relay"):
+            rep.rate(
+                f"recall.flag.pro_is.{lang}.rule_{reason or 'other'}",
+                lambda e, lg=lang, r=reason: _extremist(e) and lang_of(e) == lg and _rule(e) == r,  # type: ignore[misc]
+            )
     rep.rate("fpr.flag.general_tweets", is_general)
     rep.rate(f"fpr.{SUSPEND_LEVEL}.general_tweets", is_general, SUSPEND_LEVEL)
     for name, pick in (
