@@ -20,6 +20,7 @@ from cauterize.stream.client import Topics, consumer_config, ensure_topics, prod
 from cauterize.stream.ordered import OrderedStage, only, without
 from cauterize.stream.produce import produce_records
 from cauterize.stream.worker import Worker
+from tests.stream.test_worker import _read_topic
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
@@ -56,7 +57,7 @@ def _stage(tmp: Path, url: str, broker: str, topics: Topics) -> tuple[OrderedSta
         sp.policy,
         sp.ctx,
         {"bootstrap.servers": broker},
-        "g",
+        f"{topics.input}-g",
         topics,
         "jsonl",
         reorder_window=cfg.reorder_window,
@@ -98,7 +99,7 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
         w = Worker(
             build_pipeline(wcfg, store),
             store,
-            consumer_config(broker, "g"),
+            consumer_config(broker, f"{topics.input}-g"),
             producer_config(broker),
             topics,
             "jsonl",
@@ -147,3 +148,7 @@ def test_partitioned_workers_and_the_ordered_stage_decide_as_one_process(broker,
     evasion_streamed = [d for d in streamed if d[4].startswith("ban-evasion")]
     assert evasion_streamed == evasion_expected
     assert streamed == expected
+    # The stage publishes its decisions: every ban-evasion decision is on the decisions topic.
+    sent = {m.key().decode() for m in _read_topic(broker, topics.decisions, len(expected))}
+    for platform, event_id, account_id, _, _ in evasion_expected:
+        assert any(k.startswith(f"{platform}:{event_id}:{account_id}:") for k in sent)

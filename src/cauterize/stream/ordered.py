@@ -30,7 +30,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -151,16 +151,17 @@ class OrderedStage:
             # is wrong, and the reader fetches anyway).
             _, high = self.reader.get_watermark_offsets(tp, cached=True)
             done = committed.get(tp.partition, -1)
+            times = self._times[tp.partition]
+            for old in [o for o in times if o < done - 1]:
+                del times[old]  # stored, and not the last committed record: its time is no longer needed
             if high < 0:
                 return True, None  # not fetched yet
             if high == 0 or done >= high:
                 continue  # empty, or stored to its end: holds no one back
-            at = self._times[tp.partition].get(done - 1) if done > 0 else None
+            at = times.get(done - 1) if done > 0 else None
             if at is None:
                 return True, None  # nothing of it stored yet, or the reader is behind the workers
             marks.append(at)
-            for old in [o for o in self._times[tp.partition] if o < done - 1]:
-                del self._times[tp.partition][old]
         if not marks:
             return False, None
         return True, min(marks) - self.window
@@ -252,10 +253,11 @@ class OrderedStage:
         return len(out), bounded
 
     def _decide(self, events: list[Event]) -> None:
-        now = datetime.now(tz=events[0].time.tzinfo)
+        now = datetime.now(tz=UTC)
         run_id = self.store.start_run([f"{SOURCE}{self.topics.input}"], now)
         batch = self.store.new_batch(now, run_id)
         keys: set[bytes] = set()
+        decided: set[str] = set()
         for event in events:
             signals: list[Signal] = []
             for d in self.detectors:
@@ -270,8 +272,9 @@ class OrderedStage:
             for decision in self.policy.decide(event, signals):
                 batch.add_decision(decision, now)
                 keys.add(f"{decision.platform}:{decision.event_id}:{decision.account_id}:{decision.policy}".encode())
+                decided.add(decision.event_id)
         self.store.write(batch)
-        self._publish(keys, {e.event_id for e in events if e.event_id})
+        self._publish(keys, decided)
         self.stats.steps += 1
         self.stats.events += len(events)
         self.stats.decisions += len(keys)
@@ -279,7 +282,7 @@ class OrderedStage:
         at, row_id = self.position
         self.store.finish_run(
             run_id,
-            datetime.now(tz=now.tzinfo),
+            datetime.now(tz=UTC),
             {"ordered_position": [at.isoformat(), row_id], "events": len(events), "decisions": len(keys)},
         )
 
@@ -288,7 +291,7 @@ class OrderedStage:
             return
         d = s.decisions
         rows: list[dict[str, Any]] = []
-        ids = sorted({k.decode().split(":")[1] for k in keys} & event_ids)
+        ids = sorted(event_ids)
         with self.store.engine.connect() as conn:
             for i in range(0, len(ids), 500):
                 q = select(d).where(d.c.event_id.in_(ids[i : i + 500])).order_by(d.c.id)
