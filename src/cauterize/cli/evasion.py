@@ -33,7 +33,10 @@ def train(
     events: Annotated[list[Path], typer.Option("--events", help="Canonical JSONL streams (repeat with --truth).")],
     truth: Annotated[list[Path], typer.Option("--truth", help="Their ground truth files, same order.")],
     out: Annotated[Path, typer.Option(help="Where to write the model JSON.")],
-    version: Annotated[str, typer.Option(help="Model version recorded in every signal.")] = "link-lr-4",
+    version: Annotated[
+        str,
+        typer.Option(help="Model version recorded in every signal (name each refit: the shipped one is link-lr-5)."),
+    ],
 ) -> None:
     """Fit the link model on simulated worlds whose lineage is known (needs the `train` extra)."""
     from cauterize.evaluation.truth import read_truth
