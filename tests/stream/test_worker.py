@@ -79,7 +79,7 @@ def _read_topic(broker: str, topic: str, expect: int, seconds: float = 20.0) -> 
     return out
 
 
-def _start(worker: Worker, idle_exit: float = 2.0) -> threading.Thread:
+def _start(worker: Worker, idle_exit: float | None = 2.0) -> threading.Thread:
     t = threading.Thread(target=worker.run, kwargs={"idle_exit": idle_exit}, daemon=True)
     t.start()
     return t
@@ -90,7 +90,9 @@ def test_a_parent_suspended_on_one_partition_links_a_child_arriving_on_another(b
     ensure_topics(broker, topics, 2)
     a = _worker(broker, pg_db, topics, "g", tmp_path)
     b = _worker(broker, pg_db, topics, "g", tmp_path)
-    threads = [_start(a, idle_exit=4.0), _start(b, idle_exit=4.0)]
+    # No idle exit: under load the child's worker could sit idle past any fixed limit while the
+    # parent's events are being stored, and leave before the child arrives. Stopped below.
+    threads = [_start(a, idle_exit=None), _start(b, idle_exit=None)]
     _wait(lambda: a._assigned and b._assigned, what="both workers to get a partition")
     parent = [
         ev("account_created", "c1", "P", 0, handle="ashen_media", display_name="Ashen Media", avatar_hash="av1"),
@@ -101,8 +103,11 @@ def test_a_parent_suspended_on_one_partition_links_a_child_arriving_on_another(b
     child = [ev("account_created", "c2", "C", 20, handle="ashen_media2", display_name="Ashen Media", avatar_hash="av1")]
     _send(broker, topics.input, child, partition=1)
     _wait(lambda: _scalar(pg_db, "select count(*) from events")[0][0] == 3, what="the child's event stored")
+    for w in (a, b):
+        w.stop.set()  # taken at the next poll, after the batch in hand is stored and published
     for t in threads:
         t.join(30)
+    assert not any(t.is_alive() for t in threads)
     # The two partitions went to two workers, and the child's worker never saw the parent's events
     # from the topic: only through the database.
     owner = {w: {p for _, p in w.shared.own_runs and _partitions(pg_db, w.shared.own_runs)} for w in (a, b)}
