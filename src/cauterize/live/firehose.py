@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from cauterize.live.cursor import CursorFile
 from cauterize.live.health import Health
-from cauterize.live.source import Disconnected, Fatal
+from cauterize.live.source import Disconnected, Fatal, websocket_messages
 
 
 def _json_safe(value: Any) -> Any:
@@ -132,48 +132,33 @@ class Firehose:
         self.name = f"bluesky:{url}"
 
     def session(self, health: Health) -> Iterator[bytes]:
-        from websockets.exceptions import ConnectionClosed
-        from websockets.sync.client import connect
-
         url = self.base + (("?" + urlencode({"cursor": self.seq})) if self.seq else "")
-        try:
-            ws = connect(url, open_timeout=10, max_size=8 << 20, proxy=None)
-        except OSError as exc:
-            raise Disconnected(f"{url}: {exc}") from exc
-        health.up()
-        with ws:
-            while True:
-                try:
-                    data = ws.recv(timeout=self.read_timeout)
-                except TimeoutError:
-                    raise Disconnected(f"nothing received for {self.read_timeout:.0f} s", idle=True) from None
-                except ConnectionClosed as exc:
-                    raise Disconnected(f"closed: {exc}") from None
-                if isinstance(data, str):
-                    continue
-                try:
-                    header, body = decode_frame(data)
-                    lines = jetstream_lines(header, body) if header.get("op") != -1 else []
-                except Exception as exc:  # one bad frame: dead-lettered whole, the stream goes on
-                    health.errors += 1
-                    health.last_error = f"undecodable frame: {type(exc).__name__}: {exc}"[:500]
-                    yield json.dumps(
-                        {
-                            "undecodable_firehose_frame": base64.b64encode(data[: 1 << 20]).decode(),
-                            "error": f"{type(exc).__name__}: {exc}"[:500],
-                            "after_seq": self.seq,
-                        }
-                    ).encode()
-                    continue
-                if header.get("op") == -1:
-                    error = body.get("error") if isinstance(body, dict) else body
-                    if error in ("FutureCursor", "ConsumerTooSlow"):
-                        self.seq = None if error == "FutureCursor" else self.seq
-                    raise Disconnected(f"error frame: {error}: {body.get('message') if isinstance(body, dict) else ''}")
-                seq = body.get("seq") if isinstance(body, dict) else None
-                for line in lines:
-                    health.saw(datetime.fromtimestamp(line["time_us"] / 1e6, UTC), str(seq))
-                    yield json.dumps(line, separators=(",", ":")).encode()
-                if seq is not None:
-                    self.seq = str(seq)
-                    self.cursor.advance(self.seq)
+        for data in websocket_messages(url, self.read_timeout, 8 << 20, health):
+            if isinstance(data, str):
+                continue
+            try:
+                header, body = decode_frame(data)
+                lines = jetstream_lines(header, body) if header.get("op") != -1 else []
+            except Exception as exc:  # one bad frame: dead-lettered whole, the stream goes on
+                health.errors += 1
+                health.last_error = f"undecodable frame: {type(exc).__name__}: {exc}"[:500]
+                yield json.dumps(
+                    {
+                        "undecodable_firehose_frame": base64.b64encode(data[: 1 << 20]).decode(),
+                        "error": f"{type(exc).__name__}: {exc}"[:500],
+                        "after_seq": self.seq,
+                    }
+                ).encode()
+                continue
+            if header.get("op") == -1:
+                error = body.get("error") if isinstance(body, dict) else body
+                if error in ("FutureCursor", "ConsumerTooSlow"):
+                    self.seq = None if error == "FutureCursor" else self.seq
+                raise Disconnected(f"error frame: {error}: {body.get('message') if isinstance(body, dict) else ''}")
+            seq = body.get("seq") if isinstance(body, dict) else None
+            for line in lines:
+                health.saw(datetime.fromtimestamp(line["time_us"] / 1e6, UTC), str(seq))
+                yield json.dumps(line, separators=(",", ":")).encode()
+            if seq is not None:
+                self.seq = str(seq)
+                self.cursor.advance(self.seq)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from cauterize.live.cursor import CursorFile
 from cauterize.live.health import Health
-from cauterize.live.source import Disconnected, Fatal
+from cauterize.live.source import Fatal, websocket_messages
 
 #: What the jetstream adapter turns into events.
 COLLECTIONS = ("app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.graph.follow", "app.bsky.actor.profile")
@@ -66,31 +66,16 @@ class JetstreamClient:
         return self.base + ("?" + urlencode(params) if params else "")
 
     def session(self, health: Health) -> Iterator[bytes]:
-        from websockets.exceptions import ConnectionClosed
-        from websockets.sync.client import connect
-
-        try:
-            ws = connect(self.url(), open_timeout=10, max_size=4 << 20, proxy=None)
-        except OSError as exc:
-            raise Disconnected(f"{self.base}: {exc}") from exc
-        health.up()
-        with ws:
-            while True:
-                try:
-                    data = ws.recv(timeout=self.read_timeout)
-                except TimeoutError:
-                    raise Disconnected(f"nothing received for {self.read_timeout:.0f} s", idle=True) from None
-                except ConnectionClosed as exc:
-                    raise Disconnected(f"closed: {exc}") from None
-                raw = data.encode() if isinstance(data, str) else data
-                try:
-                    t = json.loads(raw).get("time_us")
-                except (ValueError, AttributeError):
-                    t = None  # the adapter dead-letters it; the cursor stays where it was
-                if isinstance(t, int):
-                    self.time_us = t
-                    self.cursor.advance(str(t))
-                    health.saw(datetime.fromtimestamp(t / 1e6, UTC), str(t))
-                else:
-                    health.saw()
-                yield raw
+        for data in websocket_messages(self.url(), self.read_timeout, 4 << 20, health):
+            raw = data.encode() if isinstance(data, str) else data
+            try:
+                t = json.loads(raw).get("time_us")
+            except (ValueError, AttributeError):
+                t = None  # the adapter dead-letters it; the cursor stays where it was
+            if isinstance(t, int):
+                self.time_us = t
+                self.cursor.advance(str(t))
+                health.saw(datetime.fromtimestamp(t / 1e6, UTC), str(t))
+            else:
+                health.saw()
+            yield raw

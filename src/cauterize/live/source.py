@@ -32,6 +32,30 @@ class Disconnected(Exception):
         self.idle = idle
 
 
+def websocket_messages(url: str, read_timeout: float, max_size: int, health: Health) -> Iterator[str | bytes]:
+    """Each message of one WebSocket connection, until it drops (``Disconnected``, for the back-off).
+
+    Silence past ``read_timeout`` counts as a drop too (``idle``): a quiet local server and a dead
+    connection look the same, and a reconnect from the cursor costs little.
+    """
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    try:
+        ws = connect(url, open_timeout=10, max_size=max_size, proxy=None)
+    except OSError as exc:
+        raise Disconnected(f"{url}: {exc}") from exc
+    health.up()
+    with ws:
+        while True:
+            try:
+                yield ws.recv(timeout=read_timeout)
+            except TimeoutError:
+                raise Disconnected(f"nothing received for {read_timeout:.0f} s", idle=True) from None
+            except ConnectionClosed as exc:
+                raise Disconnected(f"closed: {exc}") from None
+
+
 class Fatal(Exception):
     """Reconnecting cannot help (bad credentials, a malformed URL): the source stops and says why."""
 
